@@ -1,1 +1,15 @@
 //! An xAPI 1.0.3 / 2.0.0 Learning Record Store with a built-in learning-analytics layer.
+//!
+//! Dependencies point one way: `http` -> `xapi`, `store`, `auth`; `store` -> `xapi`. The
+//! `xapi` module is the pure domain (no I/O).
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod database;
+pub mod embedded;
+pub mod http;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
+pub mod xapi;

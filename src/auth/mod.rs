@@ -1,0 +1,119 @@
+//! Credentials, scopes and authentication (xAPI 1.0.3 Communication 4).
+
+mod cache;
+pub mod credentials;
+mod principal;
+pub mod scope;
+pub mod secret;
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+use tracing::Instrument;
+
+pub use self::cache::VerificationCache;
+pub use self::principal::{MissingScope, Principal};
+pub use self::scope::{Access, Scope, Scopes};
+use crate::store;
+
+/// Why authentication failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("unknown key or wrong secret")]
+    Invalid,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// Checks Basic-auth key/secret pairs against the credentials table.
+#[derive(Clone)]
+pub struct Authenticator {
+    pool: PgPool,
+    cache: VerificationCache,
+}
+
+impl Authenticator {
+    pub fn new(pool: PgPool) -> Authenticator {
+        secret::warm_up();
+        Authenticator {
+            pool,
+            cache: VerificationCache::default(),
+        }
+    }
+
+    /// Authenticates a key and secret. A verification hit in the cache skips argon2.
+    #[tracing::instrument(skip_all)]
+    pub async fn authenticate(&self, key: &str, secret: &str) -> Result<Arc<Principal>, AuthError> {
+        let fingerprint = VerificationCache::fingerprint(key, secret);
+        if let Some(principal) = self.cache.get(&fingerprint) {
+            return Ok(principal);
+        }
+        let row = store::credentials::find_active(&self.pool, key)
+            .await
+            .map_err(|e| anyhow::Error::new(e).context("looking up a credential"))?;
+        let stored_hash = row.as_ref().map(|r| r.secret_hash.clone());
+        let presented = secret.to_owned();
+        // argon2 is CPU-bound: run it on the blocking pool, inside this request's span.
+        let span = tracing::Span::current();
+        let verified = tokio::task::spawn_blocking(move || {
+            span.in_scope(|| secret::verify(&presented, stored_hash.as_deref()))
+        })
+        .await
+        .map_err(|e| anyhow::Error::new(e).context("verifying a secret"))?;
+        match (verified, row) {
+            (true, Some(row)) => {
+                let principal = Arc::new(Principal {
+                    credential_id: row.id,
+                    key: row.key,
+                    name: row.name,
+                    scopes: Scopes::from_stored(&row.scopes),
+                    authority: row.authority,
+                });
+                self.cache.insert(fingerprint, principal.clone());
+                Ok(principal)
+            }
+            _ => Err(AuthError::Invalid),
+        }
+    }
+
+    /// Forgets cached verifications (after a revocation in this process).
+    pub fn forget_verifications(&self) {
+        self.cache.clear();
+    }
+
+    /// Listens for credential changes announced by any LRS process sharing the database and
+    /// drops the cache when one arrives (or when the listening connection had to reconnect and
+    /// may have missed one).
+    pub fn spawn_revocation_listener(&self) -> tokio::task::JoinHandle<()> {
+        let pool = self.pool.clone();
+        let cache = self.cache.clone();
+        let task = async move {
+            let mut listener = match PgListener::connect_with(&pool).await {
+                Ok(listener) => listener,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot listen for credential revocations");
+                    return;
+                }
+            };
+            if let Err(e) = listener.listen(store::credentials::CHANGED_CHANNEL).await {
+                tracing::error!(error = %e, "cannot listen for credential revocations");
+                return;
+            }
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(_)) => cache.clear(),
+                    // None: the connection was lost and re-established; notices may be lost.
+                    Ok(None) => cache.clear(),
+                    Err(_) if pool.is_closed() => return,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "credential listener failed; retrying");
+                        cache.clear();
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        };
+        tokio::spawn(task.instrument(tracing::info_span!("credential_listener")))
+    }
+}

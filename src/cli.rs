@@ -1,0 +1,190 @@
+//! The `lrs` command line.
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::auth::credentials::{self, CredentialSpec};
+use crate::auth::{Scope, Scopes};
+use crate::config::Config;
+use crate::database::Database;
+use crate::embedded::Ownership;
+use crate::{startup, store, telemetry};
+
+/// An xAPI 1.0.3 / 2.0.0 Learning Record Store with built-in learning analytics.
+///
+/// With no DATABASE_URL, the LRS runs its own PostgreSQL cluster in LRS_DATA_DIR/pg, using the
+/// PostgreSQL server binaries installed on this machine.
+#[derive(Debug, Parser)]
+#[command(name = "lrs", version, about, long_about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the LRS HTTP server (the default).
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Create, list and revoke credentials.
+    #[command(subcommand)]
+    Credentials(CredentialsCommand),
+    /// Print the OpenAPI document of the HTTP API.
+    Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CredentialsCommand {
+    /// Create a credential and print its key and secret (the secret is shown only once).
+    Create(CreateArgs),
+    /// List credentials (never their secrets).
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a credential: it stops working at once on every LRS process.
+    Revoke {
+        /// The credential's key.
+        key: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// A name saying who or what uses the credential (e.g. "Moodle production").
+    #[arg(long)]
+    pub name: String,
+    /// Scopes to grant; repeat or comma-separate. The default is the xAPI default for a
+    /// learning tool: statements/write and statements/read/mine.
+    #[arg(long = "scope", value_delimiter = ',', default_values = ["statements/write", "statements/read/mine"])]
+    pub scopes: Vec<Scope>,
+    /// Use this key instead of a generated one.
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Use this secret instead of a generated one (prefer generated secrets).
+    #[arg(long, env = "LRS_NEW_CREDENTIAL_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(&cli.config.log, cli.config.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => startup::serve(config).await,
+        Command::Openapi => {
+            print!("{}", crate::http::openapi::openapi_json());
+            Ok(())
+        }
+        Command::Migrate => {
+            let database = Database::open(&config, Ownership::AttachIfRunning).await?;
+            let result = store::migrate(&database.pool).await;
+            database.close().await;
+            result.map(|()| println!("database schema is up to date"))
+        }
+        Command::Credentials(command) => {
+            let database = Database::open(&config, Ownership::AttachIfRunning).await?;
+            let result = run_credentials(&config, &database, command).await;
+            database.close().await;
+            result
+        }
+    }
+}
+
+async fn run_credentials(
+    config: &Config,
+    database: &Database,
+    command: CredentialsCommand,
+) -> anyhow::Result<()> {
+    let pool = &database.pool;
+    match command {
+        CredentialsCommand::Create(args) => {
+            let issued = credentials::create(
+                pool,
+                CredentialSpec {
+                    name: args.name,
+                    scopes: Scopes::new(args.scopes),
+                    key: args.key,
+                    secret: args.secret,
+                },
+                &config.authority_homepage,
+            )
+            .await?;
+            if args.json {
+                let out = serde_json::json!({
+                    "key": issued.info.key,
+                    "secret": issued.secret,
+                    "name": issued.info.name,
+                    "scopes": issued.info.scopes,
+                });
+                println!("{out}");
+            } else {
+                println!("key:    {}", issued.info.key);
+                println!("secret: {}", issued.secret);
+                println!("scopes: {}", issued.info.scopes.join(", "));
+                println!("Store the secret now: it is not kept and cannot be shown again.");
+            }
+        }
+        CredentialsCommand::List { json } => {
+            let rows = store::credentials::list(pool).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                println!("{:<24} {:<28} {:<12} scopes", "key", "name", "status");
+                for row in rows {
+                    let status = if row.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    };
+                    println!(
+                        "{:<24} {:<28} {:<12} {}",
+                        row.key,
+                        row.name,
+                        status,
+                        row.scopes.join(",")
+                    );
+                }
+            }
+        }
+        CredentialsCommand::Revoke { key } => {
+            if store::credentials::revoke(pool, &key).await? {
+                println!("revoked {key}");
+            } else {
+                anyhow::bail!("no active credential with key '{key}'");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! Runtime configuration.
+//!
+//! Every setting comes from a command-line flag or, more commonly, an environment variable:
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `LRS_BIND` | `127.0.0.1:8080` | address the HTTP server listens on |
+//! | `DATABASE_URL` | unset | external PostgreSQL; unset = embedded cluster in `LRS_DATA_DIR/pg` |
+//! | `LRS_DATA_DIR` | `./lrs-data` | embedded cluster, its socket and logs |
+//! | `LRS_ADMIN_KEY`, `LRS_ADMIN_SECRET` | unset | bootstrap credential (scope `all` + `admin`) |
+//! | `LRS_LOG` | `info,sqlx::postgres::notice=warn` | `tracing` env-filter directive |
+//! | `LRS_LOG_FORMAT` | `human` | `human` or `json` |
+//! | `LRS_MAX_BODY_BYTES` | 33554432 | largest request body accepted (413 beyond) |
+//! | `LRS_DB_POOL_SIZE` | 16 | connections per LRS process |
+//! | `LRS_WORKERS` | CPU count | HTTP worker threads |
+//! | `LRS_SHUTDOWN_TIMEOUT_SECS` | 30 | grace period for in-flight requests on SIGTERM |
+//! | `LRS_PG_BIN_DIR` | searched | directory holding `initdb` and `postgres` |
+//! | `LRS_PG_USER` | `postgres`, else `nobody` | OS user running the embedded cluster when the LRS runs as root |
+//! | `LRS_AUTHORITY_HOMEPAGE` | `http://lrs.localhost` | `account.homePage` of the authority Agent of new credentials |
+//!
+//! Secrets (`DATABASE_URL`, `LRS_ADMIN_SECRET`) are held in [`SecretString`] so they never reach
+//! a log line or a `Debug` print.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use secrecy::SecretString;
+
+/// PostgreSQL NOTICEs (e.g. "relation already exists, skipping") are not worth an info line.
+pub const DEFAULT_LOG: &str = "info,sqlx::postgres::notice=warn";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATA_DIR: &str = "./lrs-data";
+pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+pub const DEFAULT_POOL_SIZE: u32 = 16;
+pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 30;
+pub const DEFAULT_AUTHORITY_HOMEPAGE: &str = "http://lrs.localhost";
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human readable, one line per event.
+    Human,
+    /// One JSON object per line (for log shippers).
+    Json,
+}
+
+/// Settings shared by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    #[arg(long, env = "LRS_BIND", default_value = DEFAULT_BIND, global = true)]
+    pub bind: String,
+
+    /// External PostgreSQL server (postgres://user:pass@host/db). When unset, the LRS runs its
+    /// own private cluster in LRS_DATA_DIR/pg from the PostgreSQL binaries on this machine.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub database_url: Option<SecretString>,
+
+    /// Directory for the embedded PostgreSQL cluster, its Unix socket and its log.
+    #[arg(long, env = "LRS_DATA_DIR", default_value = DEFAULT_DATA_DIR, global = true)]
+    pub data_dir: PathBuf,
+
+    /// Key of a bootstrap credential ensured at startup (scope `all` plus `admin`).
+    #[arg(long, env = "LRS_ADMIN_KEY", global = true)]
+    pub admin_key: Option<String>,
+
+    /// Secret of the bootstrap credential.
+    #[arg(long, env = "LRS_ADMIN_SECRET", hide_env_values = true, value_parser = parse_secret, global = true)]
+    pub admin_secret: Option<SecretString>,
+
+    /// Log filter, as a `tracing` env-filter directive (e.g. `info`, `lrs=debug,sqlx=warn`).
+    #[arg(long, env = "LRS_LOG", default_value = DEFAULT_LOG, global = true)]
+    pub log: String,
+
+    /// Log format.
+    #[arg(
+        long,
+        env = "LRS_LOG_FORMAT",
+        value_enum,
+        default_value = "human",
+        global = true
+    )]
+    pub log_format: LogFormat,
+
+    /// Largest request body accepted, in bytes; larger requests get 413.
+    #[arg(long, env = "LRS_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES, global = true)]
+    pub max_body_bytes: usize,
+
+    /// Database connections held by this LRS process.
+    #[arg(long, env = "LRS_DB_POOL_SIZE", default_value_t = DEFAULT_POOL_SIZE, global = true)]
+    pub db_pool_size: u32,
+
+    /// HTTP worker threads (default: one per CPU).
+    #[arg(long, env = "LRS_WORKERS", global = true)]
+    pub workers: Option<usize>,
+
+    /// Seconds in-flight requests get to finish after SIGTERM/SIGINT.
+    #[arg(long, env = "LRS_SHUTDOWN_TIMEOUT_SECS", default_value_t = DEFAULT_SHUTDOWN_TIMEOUT_SECS, global = true)]
+    pub shutdown_timeout_secs: u64,
+
+    /// Directory holding the PostgreSQL server binaries (`initdb`, `postgres`); searched when unset.
+    #[arg(long, env = "LRS_PG_BIN_DIR", global = true)]
+    pub pg_bin_dir: Option<PathBuf>,
+
+    /// OS user that runs the embedded cluster when the LRS itself runs as root (PostgreSQL
+    /// refuses to run as root). Default: `postgres` when it exists, else `nobody`.
+    #[arg(long, env = "LRS_PG_USER", global = true)]
+    pub pg_user: Option<String>,
+
+    /// `account.homePage` of the authority Agent given to new credentials.
+    #[arg(long, env = "LRS_AUTHORITY_HOMEPAGE", default_value = DEFAULT_AUTHORITY_HOMEPAGE, global = true)]
+    pub authority_homepage: String,
+}
+
+fn parse_secret(s: &str) -> Result<SecretString, String> {
+    Ok(SecretString::from(s.to_owned()))
+}
+
+impl Default for Config {
+    /// The documented defaults, ignoring the environment (tests start from this).
+    fn default() -> Self {
+        Config {
+            bind: DEFAULT_BIND.to_owned(),
+            database_url: None,
+            data_dir: PathBuf::from(DEFAULT_DATA_DIR),
+            admin_key: None,
+            admin_secret: None,
+            log: DEFAULT_LOG.to_owned(),
+            log_format: LogFormat::Human,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            db_pool_size: DEFAULT_POOL_SIZE,
+            workers: None,
+            shutdown_timeout_secs: DEFAULT_SHUTDOWN_TIMEOUT_SECS,
+            pg_bin_dir: None,
+            pg_user: None,
+            authority_homepage: DEFAULT_AUTHORITY_HOMEPAGE.to_owned(),
+        }
+    }
+}

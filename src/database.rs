@@ -1,0 +1,61 @@
+//! Opening the database: an external server (`DATABASE_URL`) or the embedded cluster.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::config::Config;
+use crate::embedded::{self, Cluster, ClusterOptions, Ownership};
+
+/// A connection pool, plus the embedded cluster behind it when there is one.
+pub struct Database {
+    pub pool: PgPool,
+    cluster: Option<Cluster>,
+}
+
+impl Database {
+    /// Connects (starting the embedded cluster when no `DATABASE_URL` is set) and applies
+    /// pending migrations.
+    pub async fn open(config: &Config, ownership: Ownership) -> anyhow::Result<Database> {
+        let (options, cluster) = match &config.database_url {
+            Some(url) => {
+                let options = PgConnectOptions::from_str(url.expose_secret())
+                    .context("DATABASE_URL is not a valid PostgreSQL URL")?;
+                (options, None)
+            }
+            None => {
+                let cluster = Cluster::start(&cluster_options(config), ownership).await?;
+                (cluster.connect_options(embedded::DB_NAME), Some(cluster))
+            }
+        };
+        let pool = PgPoolOptions::new()
+            .max_connections(config.db_pool_size)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.application_name("lrs"))
+            .await
+            .context("connecting to PostgreSQL")?;
+        crate::store::migrate(&pool).await?;
+        Ok(Database { pool, cluster })
+    }
+
+    /// Closes the pool, then stops the embedded cluster if this process started it.
+    pub async fn close(self) {
+        self.pool.close().await;
+        if let Some(cluster) = self.cluster {
+            cluster.stop().await;
+        }
+    }
+}
+
+pub fn cluster_options(config: &Config) -> ClusterOptions {
+    ClusterOptions {
+        data_dir: config.data_dir.clone(),
+        bin_dir: config.pg_bin_dir.clone(),
+        pg_user: config.pg_user.clone(),
+        durable: true,
+    }
+}

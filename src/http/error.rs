@@ -1,0 +1,193 @@
+//! The one error type of the HTTP layer and its JSON body.
+//!
+//! Client mistakes map to the 4xx statuses the xAPI specification names (1.0.3 Communication
+//! 3.2, "Error Codes"); everything else is an opaque 500 whose cause chain goes to the log,
+//! never to the client.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::auth::{AuthError, MissingScope};
+
+/// The body of every error response.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The HTTP status, repeated for clients that only keep the body.
+    pub status: u16,
+    /// Stable machine-readable code, e.g. `invalid_statement`, `unauthorized`.
+    pub code: &'static str,
+    /// What went wrong, in words meant for a developer.
+    pub message: String,
+    /// The offending property path, for validation errors (e.g. `actor.mbox`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub property: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    /// A statement, parameter or document that breaks a rule of the specification.
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal server error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::BadRequest(message.into())
+    }
+
+    pub fn invalid(path: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError::Invalid {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(error: impl Into<anyhow::Error>) -> ApiError {
+        ApiError::Internal(error.into())
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::Invalid { .. } => "invalid",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::MethodNotAllowed(_) => "method_not_allowed",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::PreconditionFailed(_) => "precondition_failed",
+            ApiError::PayloadTooLarge(_) => "payload_too_large",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            status: self.status_code().as_u16(),
+            code: self.code(),
+            message: self.to_string(),
+            property: match self {
+                ApiError::Invalid { path, .. } => Some(path.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) | ApiError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            // `{:#}` prints the whole context chain on one line.
+            tracing::error!(error = format!("{cause:#}"), "request failed");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        if let ApiError::Unauthorized(_) = self {
+            response.insert_header((
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(r#"Basic realm="xAPI LRS", charset="UTF-8""#),
+            ));
+        }
+        response.json(self.body())
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> ApiError {
+        match error {
+            sqlx::Error::PoolTimedOut => {
+                ApiError::Unavailable("the database is overloaded; retry shortly".into())
+            }
+            other => ApiError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> ApiError {
+        match error {
+            AuthError::Invalid => ApiError::Unauthorized("unknown key or wrong secret".into()),
+            AuthError::Internal(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+impl From<MissingScope> for ApiError {
+    fn from(error: MissingScope) -> ApiError {
+        ApiError::Forbidden(error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_tell_the_client_nothing() {
+        let error = ApiError::internal(anyhow::anyhow!("password=hunter2 in a connection string"));
+        let body = error.body();
+        assert_eq!(body.status, 500);
+        assert_eq!(body.message, "internal server error");
+    }
+
+    #[test]
+    fn validation_errors_name_the_property() {
+        let body = ApiError::invalid("actor.mbox", "must be a mailto: IRI").body();
+        assert_eq!(body.status, 400);
+        assert_eq!(body.property.as_deref(), Some("actor.mbox"));
+        assert_eq!(body.message, "actor.mbox: must be a mailto: IRI");
+    }
+
+    #[test]
+    fn unauthorized_responses_carry_a_basic_challenge() {
+        let response = ApiError::Unauthorized("no".into()).error_response();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let challenge = response
+            .headers()
+            .get(header::WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(challenge.starts_with("Basic "), "{challenge}");
+    }
+}

@@ -1,0 +1,32 @@
+//! The HTTP layer: routing, extractors, middleware, handlers and the error mapping.
+
+mod about;
+mod admin;
+pub mod auth;
+mod cors;
+pub mod error;
+mod health;
+mod json_errors;
+pub mod openapi;
+mod request_log;
+pub mod state;
+pub mod version;
+
+pub use cors::cors;
+pub use json_errors::json_errors;
+pub use request_log::request_log;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every route of the server. The OpenAPI document is generated from this same function.
+pub fn routes(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(health::health)
+        .service(health::ready)
+        .service(utoipa_actix_web::scope(version::XAPI_BASE).service(about::about))
+        .service(
+            utoipa_actix_web::scope("/admin")
+                .service(admin::list_credentials)
+                .service(admin::create_credential)
+                .service(admin::revoke_credential),
+        );
+}

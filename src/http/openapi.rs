@@ -1,0 +1,58 @@
+//! The OpenAPI document, generated from the handlers' `#[utoipa::path]` annotations by
+//! registering the same routes the server uses (see [`super::routes`]), so the document cannot
+//! list a route the server lacks or miss one it has.
+
+use utoipa::Modify;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa_actix_web::AppExt;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "LRS",
+        description = "An xAPI 1.0.3 / 2.0.0 Learning Record Store with built-in learning analytics.\n\n\
+            Every request under `/xapi` except `GET /xapi/about` needs the `X-Experience-API-Version` \
+            header (`1.0.0`..`1.0.3` or `2.0.0`) and HTTP Basic credentials.",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&BasicAuth),
+    tags(
+        (name = "xapi", description = "The xAPI resources (IEEE 9274.1.1 / xAPI 1.0.3)"),
+        (name = "admin", description = "Credential management (scope `admin`)"),
+        (name = "operations", description = "Probes for load balancers and orchestrators")
+    )
+)]
+struct ApiDoc;
+
+struct BasicAuth;
+
+impl Modify for BasicAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "basic",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)),
+        );
+    }
+}
+
+/// The complete document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, paths) = actix_web::App::new()
+        .into_utoipa_app()
+        .configure(super::routes)
+        .split_for_parts();
+    let mut doc = ApiDoc::openapi();
+    doc.merge(paths);
+    doc
+}
+
+/// The document as committed in `openapi/openapi.json`.
+pub fn openapi_json() -> String {
+    let mut text = openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}

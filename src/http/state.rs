@@ -1,0 +1,14 @@
+//! State shared by every handler.
+
+use sqlx::PgPool;
+
+use crate::auth::Authenticator;
+
+pub struct AppState {
+    pub pool: PgPool,
+    pub authenticator: Authenticator,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// `account.homePage` of the authority Agent of credentials created over HTTP.
+    pub authority_homepage: String,
+}

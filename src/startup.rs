@@ -1,0 +1,156 @@
+//! Building and running the HTTP server.
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpRequest, HttpServer, web};
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use sqlx::PgPool;
+use std::net::TcpListener;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::{Authenticator, credentials};
+use crate::config::Config;
+use crate::database::Database;
+use crate::embedded::Ownership;
+use crate::http::error::ApiError;
+use crate::http::state::AppState;
+use crate::http::{self, version};
+
+/// A bound, not yet running, HTTP server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    background: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Application {
+    /// Binds `config.bind` (port 0 picks a free port, as the tests do) and builds the server
+    /// over an open, migrated pool.
+    pub async fn build(config: &Config, pool: PgPool) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&config.bind)
+            .with_context(|| format!("binding {} (LRS_BIND)", config.bind))?;
+        let port = listener.local_addr()?.port();
+        let authenticator = Authenticator::new(pool.clone());
+        let background = vec![authenticator.spawn_revocation_listener()];
+        let state = web::Data::new(AppState {
+            pool,
+            authenticator,
+            max_body_bytes: config.max_body_bytes,
+            authority_homepage: config.authority_homepage.clone(),
+        });
+        let limit = config.max_body_bytes;
+        let openapi = http::openapi::openapi();
+        let workers = config.workers.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(usize::from)
+                .unwrap_or(2)
+        });
+
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(http::json_errors())
+                .wrap(from_fn(version::require_version))
+                .wrap(http::cors())
+                .wrap(from_fn(http::request_log))
+                .into_utoipa_app()
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(limit))
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(limit)
+                        .error_handler(|e, _| json_error(e).into()),
+                )
+                .app_data(
+                    web::QueryConfig::default()
+                        .error_handler(|e, _| ApiError::bad_request(e.to_string()).into()),
+                )
+                .configure(http::routes)
+                .into_app()
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
+                .default_service(web::to(not_found))
+        })
+        .workers(workers)
+        .shutdown_timeout(config.shutdown_timeout_secs)
+        .listen(listener)?
+        .run();
+        Ok(Application {
+            port,
+            server,
+            background,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Runs until SIGINT/SIGTERM; in-flight requests get `LRS_SHUTDOWN_TIMEOUT_SECS` to finish.
+    /// Background tasks (which hold pool connections) are stopped once the server has.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        for task in self.background {
+            task.abort();
+            let _ = task.await;
+        }
+        result
+    }
+}
+
+fn json_error(error: actix_web::error::JsonPayloadError) -> ApiError {
+    use actix_web::error::JsonPayloadError as E;
+    match error {
+        E::OverflowKnownLength { .. } | E::Overflow { .. } => {
+            ApiError::PayloadTooLarge(error.to_string())
+        }
+        E::ContentType => ApiError::UnsupportedMediaType("expected application/json".into()),
+        other => ApiError::bad_request(format!("invalid JSON body: {other}")),
+    }
+}
+
+/// Unmatched requests: 405 when the path exists under other methods, else 404.
+async fn not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    if req.match_pattern().is_some() {
+        return Err(ApiError::MethodNotAllowed(format!(
+            "{} is not supported on {}",
+            req.method(),
+            req.path()
+        )));
+    }
+    Err(ApiError::NotFound(format!("no resource at {}", req.path())))
+}
+
+/// `lrs serve`: open the database (starting the embedded cluster if needed), ensure the
+/// bootstrap credential, serve until a signal, then stop everything in order.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let database = Database::open(&config, Ownership::Exclusive).await?;
+    let result = serve_with(&config, &database).await;
+    database.close().await;
+    result
+}
+
+async fn serve_with(config: &Config, database: &Database) -> anyhow::Result<()> {
+    match (&config.admin_key, &config.admin_secret) {
+        (Some(key), Some(secret)) => {
+            credentials::ensure_bootstrap(
+                &database.pool,
+                key,
+                secret.expose_secret(),
+                &config.authority_homepage,
+            )
+            .await?;
+        }
+        (None, None) => {}
+        _ => anyhow::bail!("set both LRS_ADMIN_KEY and LRS_ADMIN_SECRET, or neither"),
+    }
+    let application = Application::build(config, database.pool.clone()).await?;
+    tracing::info!(
+        bind = %config.bind,
+        port = application.port(),
+        "LRS listening: xAPI at /xapi, OpenAPI at /openapi.json, docs at /docs/"
+    );
+    application.run_until_stopped().await?;
+    tracing::info!("HTTP server stopped");
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! Storage: every SQL statement of the LRS lives under this module.
+
+pub mod credentials;
+
+use sqlx::PgPool;
+
+/// The schema migrations, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Applies pending migrations; a no-op when the schema is current. Safe to run from several
+/// LRS processes at once (sqlx serialises them with an advisory lock).
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    MIGRATOR
+        .run(pool)
+        .await
+        .map_err(|e| anyhow::anyhow!("applying database migrations: {e}"))
+}

@@ -1,0 +1,120 @@
+//! The application under test, on port 0, with its own database.
+
+use lrs::config::Config;
+use lrs::startup::Application;
+use reqwest::{Method, RequestBuilder, Response};
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+
+use super::cluster::fresh_database;
+
+pub struct TestApp {
+    pub address: String,
+    pub pool: PgPool,
+    pub admin_key: String,
+    pub admin_secret: String,
+    pub client: reqwest::Client,
+}
+
+/// Starts the LRS on a free port against a fresh database, with an admin credential.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
+    lrs::telemetry::init(
+        &std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
+        lrs::config::LogFormat::Human,
+    );
+    let options = fresh_database().await;
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .expect("connect to the test database");
+    let mut config = Config {
+        bind: "127.0.0.1:0".into(),
+        workers: Some(1),
+        ..Config::default()
+    };
+    customise(&mut config);
+    let admin_key = format!("admin-{}", uuid::Uuid::new_v4().simple());
+    let admin_secret = uuid::Uuid::new_v4().to_string();
+    lrs::auth::credentials::ensure_bootstrap(&pool, &admin_key, &admin_secret, "http://lrs.test")
+        .await
+        .expect("bootstrap credential");
+    let application = Application::build(&config, pool.clone())
+        .await
+        .expect("build the application");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    tokio::spawn(application.run_until_stopped());
+    TestApp {
+        address,
+        pool,
+        admin_key,
+        admin_secret,
+        client: reqwest::Client::new(),
+    }
+}
+
+impl TestApp {
+    /// A request with no credentials and no version header.
+    pub fn raw(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.address))
+    }
+
+    /// An xAPI request as a well-behaved client sends it: admin credentials and version 2.0.0.
+    pub fn xapi(&self, method: Method, path: &str) -> RequestBuilder {
+        self.raw(method, path)
+            .basic_auth(&self.admin_key, Some(&self.admin_secret))
+            .header("X-Experience-API-Version", "2.0.0")
+    }
+
+    /// A request with the admin credentials.
+    pub fn admin(&self, method: Method, path: &str) -> RequestBuilder {
+        self.raw(method, path)
+            .basic_auth(&self.admin_key, Some(&self.admin_secret))
+    }
+
+    /// Creates a credential with the given scopes; returns (key, secret).
+    pub async fn credential(&self, scopes: &[&str]) -> (String, String) {
+        let response = self
+            .admin(Method::POST, "/admin/credentials")
+            .json(&serde_json::json!({"name": "test", "scopes": scopes}))
+            .send()
+            .await
+            .expect("create credential");
+        assert_eq!(response.status().as_u16(), 201);
+        let body: serde_json::Value = response.json().await.expect("json");
+        (
+            body["key"].as_str().unwrap_or_default().to_owned(),
+            body["secret"].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+}
+
+/// The JSON error body of a response, asserting the status first.
+pub async fn error_body(response: Response, status: u16) -> serde_json::Value {
+    assert_eq!(response.status().as_u16(), status, "unexpected status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/json"),
+        "error body must be JSON, got {content_type}"
+    );
+    let body: serde_json::Value = response.json().await.expect("JSON error body");
+    assert_eq!(
+        body["status"], status,
+        "status repeated in the body: {body}"
+    );
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "a message: {body}"
+    );
+    body
+}

@@ -1,0 +1,8 @@
+//! The test harness.
+
+mod app;
+mod cluster;
+
+pub use app::{error_body, spawn_app, spawn_app_with};
+#[allow(unused_imports)]
+pub use cluster::cluster_options_for;

@@ -1,0 +1,12 @@
+//! Integration tests: the real server on port 0 against a real PostgreSQL, a fresh database per
+//! test. One test binary, so one PostgreSQL cluster per `cargo test` run (see `helpers`).
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod about;
+mod admin;
+mod auth;
+mod errors;
+mod health;
+mod helpers;
+mod openapi;
+mod process;

@@ -1,0 +1,330 @@
+//! The `lrs` binary itself: the embedded default from start to stop, crash recovery, and the
+//! non-root path. These start real processes, each with its own data directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+
+const KEY: &str = "proc-admin";
+const SECRET: &str = "proc-secret-1";
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn lrs_command(binary: &Path, data_dir: &Path, port: u16) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .arg("serve")
+        .env_remove("DATABASE_URL")
+        .env("LRS_BIND", format!("127.0.0.1:{port}"))
+        .env("LRS_DATA_DIR", data_dir)
+        .env("LRS_ADMIN_KEY", KEY)
+        .env("LRS_ADMIN_SECRET", SECRET)
+        .env("LRS_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    command
+}
+
+fn start(command: &mut Command, data_dir: &Path, port: u16) -> Server {
+    let log = std::fs::File::options()
+        .create(true)
+        .append(true)
+        .open(data_dir.with_extension("log"))
+        .expect("server log");
+    let child = command.stderr(log).spawn().expect("spawn lrs");
+    let mut server = Server { child, port };
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        if let Ok(Some(status)) = server.child.try_wait() {
+            panic!(
+                "lrs exited during start-up ({status}):\n{}",
+                std::fs::read_to_string(data_dir.with_extension("log")).unwrap_or_default()
+            );
+        }
+        if get(&server, "/health", None).0 == 200 {
+            return server;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "lrs did not become healthy in 90 s"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// A blocking GET (the process tests need no async runtime): (status, body).
+fn get(server: &Server, path: &str, auth: Option<(&str, &str)>) -> (u16, String) {
+    request(server, "GET", path, auth, None)
+}
+
+fn request(
+    server: &Server,
+    method: &str,
+    path: &str,
+    auth: Option<(&str, &str)>,
+    body: Option<&str>,
+) -> (u16, String) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let mut builder = client.request(
+            method.parse().expect("method"),
+            format!("http://127.0.0.1:{}{path}", server.port),
+        );
+        if let Some((key, secret)) = auth {
+            builder = builder.basic_auth(key, Some(secret));
+        }
+        if let Some(body) = body {
+            builder = builder
+                .header("content-type", "application/json")
+                .body(body.to_owned());
+        }
+        match builder.send().await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                (status, response.text().await.unwrap_or_default())
+            }
+            Err(_) => (0, String::new()),
+        }
+    })
+}
+
+fn signal(server: &mut Server, signal: Signal) {
+    kill(Pid::from_raw(server.child.id() as i32), signal).expect("signal lrs");
+}
+
+fn wait_exit(server: &mut Server) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(Some(status)) = server.child.try_wait() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "lrs did not exit in 60 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// PIDs of processes whose command line mentions `dir` (our postmaster and its children).
+fn processes_using(dir: &Path) -> Vec<i32> {
+    let needle = dir.to_string_lossy().into_owned();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_string_lossy().parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .map(|raw| {
+                    String::from_utf8_lossy(&raw)
+                        .replace('\0', " ")
+                        .contains(&needle)
+                })
+                .unwrap_or(false)
+        })
+        .collect()
+}
+
+fn wait_no_processes(dir: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !processes_using(dir).is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "processes still use {}: {:?}",
+            dir.display(),
+            processes_using(dir)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn postmaster_pid(data_dir: &Path) -> i32 {
+    std::fs::read_to_string(data_dir.join("pg/postmaster.pid"))
+        .ok()
+        .and_then(|text| text.lines().next().and_then(|l| l.trim().parse().ok()))
+        .expect("postmaster.pid")
+}
+
+fn scratch_dir(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let root = tempfile::Builder::new()
+        .prefix("lrs-proc-")
+        .tempdir()
+        .expect("tempdir");
+    let dir = root.path().join(name);
+    (root, dir)
+}
+
+#[test]
+fn the_embedded_default_survives_sigterm_and_kill_9_with_its_data() {
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_lrs"));
+    let (_root, data_dir) = scratch_dir("data");
+    let port = free_port();
+
+    // First start: creates the cluster; bootstrap credential works, a wrong secret does not.
+    let mut server = start(&mut lrs_command(&binary, &data_dir, port), &data_dir, port);
+    let (status, about) = get(&server, "/xapi/about", None);
+    assert_eq!(status, 200);
+    assert!(about.contains("2.0.0"));
+    assert_eq!(
+        get(&server, "/admin/credentials", Some((KEY, SECRET))).0,
+        200
+    );
+    assert_eq!(
+        get(&server, "/admin/credentials", Some((KEY, "wrong"))).0,
+        401
+    );
+    let (status, _) = request(
+        &server,
+        "POST",
+        "/admin/credentials",
+        Some((KEY, SECRET)),
+        Some(r#"{"name": "persisted", "scopes": ["all"], "key": "persisted-key"}"#),
+    );
+    assert_eq!(status, 201);
+
+    // SIGTERM: the server and its cluster stop, leaving no process behind.
+    signal(&mut server, Signal::SIGTERM);
+    assert!(wait_exit(&mut server).success(), "clean exit on SIGTERM");
+    wait_no_processes(&data_dir);
+    assert!(
+        !data_dir.join("pg/postmaster.pid").exists(),
+        "clean shutdown"
+    );
+
+    // Second start: the data is still there. Then kill -9 both the server and its cluster.
+    let mut server = start(&mut lrs_command(&binary, &data_dir, port), &data_dir, port);
+    assert!(
+        get(&server, "/admin/credentials", Some((KEY, SECRET)))
+            .1
+            .contains("persisted-key")
+    );
+    let postmaster = postmaster_pid(&data_dir);
+    signal(&mut server, Signal::SIGKILL);
+    let _ = kill(Pid::from_raw(postmaster), Signal::SIGKILL);
+    wait_exit(&mut server);
+    wait_no_processes(&data_dir);
+    assert!(
+        data_dir.join("pg/postmaster.pid").exists(),
+        "a stale lock file is left"
+    );
+
+    // Third start: recovers from the stale lock file, data intact.
+    let mut server = start(&mut lrs_command(&binary, &data_dir, port), &data_dir, port);
+    assert!(
+        get(&server, "/admin/credentials", Some((KEY, SECRET)))
+            .1
+            .contains("persisted-key")
+    );
+    signal(&mut server, Signal::SIGTERM);
+    assert!(wait_exit(&mut server).success());
+    wait_no_processes(&data_dir);
+}
+
+#[test]
+fn a_second_server_on_the_same_data_dir_is_refused() {
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_lrs"));
+    let (_root, data_dir) = scratch_dir("data");
+    let port = free_port();
+    let mut first = start(&mut lrs_command(&binary, &data_dir, port), &data_dir, port);
+
+    let second = lrs_command(&binary, &data_dir, free_port())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run a second lrs");
+
+    assert!(!second.status.success());
+    let message = String::from_utf8_lossy(&second.stderr);
+    assert!(message.contains("already serving"), "{message}");
+    signal(&mut first, Signal::SIGTERM);
+    assert!(wait_exit(&mut first).success());
+    wait_no_processes(&data_dir);
+}
+
+#[test]
+fn without_postgres_binaries_the_error_names_both_fixes() {
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_lrs"));
+    let (_root, data_dir) = scratch_dir("data");
+    let empty = tempfile::tempdir().expect("tempdir");
+
+    let output = lrs_command(&binary, &data_dir, free_port())
+        .env("LRS_PG_BIN_DIR", empty.path())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run lrs");
+
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("install PostgreSQL"), "{message}");
+    assert!(message.contains("DATABASE_URL"), "{message}");
+}
+
+/// PostgreSQL refuses to run as root, so the root path (cluster run as another user) and the
+/// ordinary-user path differ. Whichever user runs the tests, this also runs the other one when
+/// it can: as root, the binary is started as `nobody`.
+#[test]
+fn the_embedded_default_also_runs_as_an_ordinary_user() {
+    if !nix::unistd::Uid::effective().is_root() {
+        // The whole suite already runs as an ordinary user.
+        return;
+    }
+    let Some(nobody) = nix::unistd::User::from_name("nobody").ok().flatten() else {
+        return;
+    };
+    use std::os::unix::fs::{PermissionsExt, chown};
+    use std::os::unix::process::CommandExt;
+    let (root, data_dir) = scratch_dir("data");
+    std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    chown(
+        root.path(),
+        Some(nobody.uid.as_raw()),
+        Some(nobody.gid.as_raw()),
+    )
+    .expect("chown");
+    // A copy of the binary the unprivileged user can surely execute.
+    let binary = root.path().join("lrs");
+    std::fs::copy(env!("CARGO_BIN_EXE_lrs"), &binary).expect("copy binary");
+    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let port = free_port();
+
+    let mut command = lrs_command(&binary, &data_dir, port);
+    command
+        .uid(nobody.uid.as_raw())
+        .gid(nobody.gid.as_raw())
+        .env("HOME", root.path());
+    let log = data_dir.with_extension("log");
+    std::fs::write(&log, "").expect("log");
+    chown(&log, Some(nobody.uid.as_raw()), None).expect("chown log");
+    let mut server = start(&mut command, &data_dir, port);
+
+    assert_eq!(
+        get(&server, "/admin/credentials", Some((KEY, SECRET))).0,
+        200
+    );
+    let owner = std::os::unix::fs::MetadataExt::uid(
+        &std::fs::metadata(data_dir.join("pg")).expect("pg dir"),
+    );
+    assert_eq!(
+        owner,
+        nobody.uid.as_raw(),
+        "the cluster belongs to the ordinary user"
+    );
+    signal(&mut server, Signal::SIGTERM);
+    assert!(wait_exit(&mut server).success());
+    wait_no_processes(&data_dir);
+}
