@@ -1,6 +1,7 @@
 //! Storage: every SQL statement of the LRS lives under this module.
 
 pub mod credentials;
+pub mod statements;
 
 use sqlx::PgPool;
 

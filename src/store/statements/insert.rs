@@ -1,0 +1,446 @@
+//! Writing a batch of statements: a constant number of round trips whatever the batch size.
+//!
+//! One data-modifying `WITH` statement inserts the statements (`unnest` of column arrays),
+//! their query terms, the voided flags they set, the canonical Activity definitions and the
+//! agents they mention. The transaction around it also covers the conflict check, so a batch is
+//! stored whole or not at all (Communication 2.1.2).
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::terms::own_terms;
+use crate::xapi::{StatementIndex, statements_equivalent};
+
+/// A validated statement in its stored form, ready to insert.
+pub struct PreparedStatement {
+    pub statement: Value,
+    pub index: StatementIndex,
+    pub stored: chrono::DateTime<chrono::Utc>,
+}
+
+/// Attachment content received with the statements.
+pub struct AttachmentContent {
+    pub sha2: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+/// Who writes, and with which rights.
+pub struct Writer {
+    pub credential_id: Uuid,
+    /// Whether canonical Activity definitions may be updated (`define` scope).
+    pub may_define: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InsertError {
+    /// A statement with this id exists and differs (Data 2.3: statements are immutable).
+    #[error("statement {0} already exists with different content")]
+    Conflict(Uuid),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Inserts a batch atomically. Statements whose id exists with equivalent content are left as
+/// they are (re-delivery is harmless); any other existing id fails the whole batch.
+pub async fn insert_batch(
+    pool: &PgPool,
+    batch: &[PreparedStatement],
+    attachments: &[AttachmentContent],
+    writer: &Writer,
+) -> Result<(), InsertError> {
+    let mut tx = pool.begin().await?;
+    if !attachments.is_empty() {
+        insert_attachments(&mut tx, attachments).await?;
+    }
+    let inherited = inherited_terms(&mut tx, batch).await?;
+    let rows = Rows::build(batch, &inherited, writer);
+    let inserted = sqlx::query!(
+        r#"
+        with input as (
+            select * from unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[],
+                                 $5::text[], $6::bool[], $7::text[])
+                with ordinality as t(id, stored, voids, object_ref, statement, voided, terms, ord)
+        ),
+        ins as (
+            insert into statements (id, stored, voids, object_ref, credential_id, terms, statement, voided)
+            select i.id, i.stored, i.voids, i.object_ref, $8, i.terms::bigint[], i.statement::jsonb,
+                   -- voided in this batch, or by a voiding statement that arrived first
+                   i.voided or (i.voids is null
+                                and exists (select 1 from statements v where v.voids = i.id))
+            from input i
+            order by i.ord
+            on conflict (id) do nothing
+            returning seq, id, stored
+        ),
+        terms as (
+            insert into statement_terms (term, stored, seq)
+            select distinct t.term, ins.stored, ins.seq
+            from ins
+            join input i on i.id = ins.id
+            cross join lateral unnest(i.terms::bigint[]) as t(term)
+            on conflict do nothing
+        ),
+        voiding as (
+            -- Earlier statements voided by this batch; a voiding statement is never voided
+            -- (Data 2.3.2).
+            update statements s set voided = true
+            where s.id in (select i.voids from input i join ins on ins.id = i.id)
+              and s.voids is null and not s.voided
+        ),
+        definitions as (
+            insert into activities (id_sha, id, definition, updated)
+            select d.id_sha, d.id, d.definition::jsonb, now()
+            from unnest($9::bytea[], $10::text[], $11::text[], $12::uuid[]) as d(id_sha, id, definition, source)
+            where d.source in (select id from ins)
+            on conflict (id_sha) do update
+            set definition = lrs_merge_definition(activities.definition, excluded.definition),
+                updated = excluded.updated
+        ),
+        people as (
+            insert into agents (ifi_sha, ifi, agent, names)
+            select a.ifi_sha, a.ifi, a.agent::jsonb, a.names::text[]
+            from unnest($13::bytea[], $14::text[], $15::text[], $16::text[], $17::uuid[])
+                as a(ifi_sha, ifi, agent, names, source)
+            where a.source in (select id from ins)
+            on conflict (ifi_sha) do update
+            set names = array(select distinct unnest(agents.names || excluded.names))
+        )
+        select ins.id as "id!",
+               exists (select 1 from statements r where r.object_ref = ins.id) as "referenced!"
+        from ins
+        "#,
+        &rows.ids,
+        &rows.stored,
+        &rows.voids as &[Option<Uuid>],
+        &rows.object_refs as &[Option<Uuid>],
+        &rows.statements,
+        &rows.voided,
+        &rows.terms,
+        writer.credential_id,
+        &rows.definition_shas,
+        &rows.definition_ids,
+        &rows.definitions,
+        &rows.definition_sources,
+        &rows.agent_shas,
+        &rows.agent_ifis,
+        &rows.agent_values,
+        &rows.agent_names,
+        &rows.agent_sources,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let referenced: Vec<Uuid> = inserted.iter().filter(|r| r.referenced).map(|r| r.id).collect();
+    let inserted: HashSet<Uuid> = inserted.into_iter().map(|r| r.id).collect();
+
+    check_existing(&mut tx, batch, &inserted).await?;
+    if !referenced.is_empty() {
+        propagate_to_referrers(&mut tx, &referenced).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Statements not inserted exist already: each must be equivalent to the one sent.
+async fn check_existing(
+    tx: &mut sqlx::PgConnection,
+    batch: &[PreparedStatement],
+    inserted: &HashSet<Uuid>,
+) -> Result<(), InsertError> {
+    let existing_ids: Vec<Uuid> = batch
+        .iter()
+        .map(|p| p.index.id)
+        .filter(|id| !inserted.contains(id))
+        .collect();
+    if existing_ids.is_empty() {
+        return Ok(());
+    }
+    let stored: HashMap<Uuid, Value> = sqlx::query!(
+        "select id, statement from statements where id = any($1)",
+        &existing_ids
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|row| (row.id, row.statement))
+    .collect();
+    for prepared in batch.iter().filter(|p| !inserted.contains(&p.index.id)) {
+        let same = stored
+            .get(&prepared.index.id)
+            .is_some_and(|existing| statements_equivalent(existing, &prepared.statement));
+        if !same {
+            return Err(InsertError::Conflict(prepared.index.id));
+        }
+    }
+    Ok(())
+}
+
+/// Terms inherited through StatementRef objects whose target is already stored (targets in the
+/// same batch are resolved in memory by [`Rows::build`]).
+async fn inherited_terms(
+    tx: &mut sqlx::PgConnection,
+    batch: &[PreparedStatement],
+) -> Result<HashMap<Uuid, Vec<i64>>, sqlx::Error> {
+    let batch_ids: HashSet<Uuid> = batch.iter().map(|p| p.index.id).collect();
+    let targets: Vec<Uuid> = batch
+        .iter()
+        .filter_map(|p| p.index.object_statement_ref)
+        .filter(|target| !batch_ids.contains(target))
+        .collect();
+    if targets.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = sqlx::query!(
+        "select id, terms from statements where id = any($1)",
+        &targets
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.terms)).collect())
+}
+
+/// When a statement arrives after statements that target it through a StatementRef, those
+/// (and, recursively, their own referrers) inherit its terms. Rare: out-of-order delivery.
+async fn propagate_to_referrers(
+    tx: &mut sqlx::PgConnection,
+    targets: &[Uuid],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        with recursive referrers(terms, seq, stored, id, depth) as (
+            select t.terms, s.seq, s.stored, s.id, 1
+            from statements t join statements s on s.object_ref = t.id
+            where t.id = any($1)
+          union
+            select r.terms, s.seq, s.stored, s.id, r.depth + 1
+            from referrers r join statements s on s.object_ref = r.id
+            where r.depth < 8
+        ),
+        gained as (
+            select r.seq, r.stored, array_agg(distinct term) as terms
+            from referrers r cross join lateral unnest(r.terms) as term
+            group by r.seq, r.stored
+        ),
+        updated as (
+            update statements s
+            set terms = array(select distinct unnest(s.terms || g.terms))
+            from gained g where s.seq = g.seq
+        )
+        insert into statement_terms (term, stored, seq)
+        select unnest(g.terms), g.stored, g.seq from gained g
+        on conflict do nothing
+        "#,
+        targets
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_attachments(
+    tx: &mut sqlx::PgConnection,
+    attachments: &[AttachmentContent],
+) -> Result<(), sqlx::Error> {
+    let shas: Vec<String> = attachments.iter().map(|a| a.sha2.clone()).collect();
+    let types: Vec<String> = attachments.iter().map(|a| a.content_type.clone()).collect();
+    let contents: Vec<Vec<u8>> = attachments.iter().map(|a| a.content.clone()).collect();
+    sqlx::query!(
+        r#"insert into attachments (sha2, content_type, content)
+           select * from unnest($1::text[], $2::text[], $3::bytea[])
+           on conflict (sha2) do nothing"#,
+        &shas,
+        &types,
+        &contents
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Column arrays for the `unnest` insert.
+#[derive(Default)]
+struct Rows {
+    ids: Vec<Uuid>,
+    stored: Vec<chrono::DateTime<chrono::Utc>>,
+    voids: Vec<Option<Uuid>>,
+    object_refs: Vec<Option<Uuid>>,
+    statements: Vec<String>,
+    voided: Vec<bool>,
+    /// Each statement's terms as a PostgreSQL array literal (`{1,2,3}`): unnest cannot take a
+    /// two-dimensional ragged array.
+    terms: Vec<String>,
+    definition_shas: Vec<Vec<u8>>,
+    definition_ids: Vec<String>,
+    definitions: Vec<String>,
+    definition_sources: Vec<Uuid>,
+    agent_shas: Vec<Vec<u8>>,
+    agent_ifis: Vec<String>,
+    agent_values: Vec<String>,
+    agent_names: Vec<String>,
+    agent_sources: Vec<Uuid>,
+}
+
+impl Rows {
+    fn build(
+        batch: &[PreparedStatement],
+        inherited: &HashMap<Uuid, Vec<i64>>,
+        writer: &Writer,
+    ) -> Rows {
+        let mut rows = Rows::default();
+        // Terms per statement id, including what it inherits, so that a later statement of
+        // the batch referring to an earlier one inherits from it.
+        let mut batch_terms: HashMap<Uuid, Vec<i64>> = HashMap::new();
+        let voided_in_batch: HashSet<Uuid> =
+            batch.iter().filter_map(|p| p.index.voids).collect();
+        let mut definitions: Vec<(String, Value, Uuid)> = Vec::new();
+        let mut agents: HashMap<String, (Value, Vec<String>, Uuid)> = HashMap::new();
+
+        for prepared in batch {
+            let index = &prepared.index;
+            let mut terms = own_terms(index);
+            if let Some(target) = index.object_statement_ref {
+                let from_target = batch_terms.get(&target).or_else(|| inherited.get(&target));
+                if let Some(extra) = from_target {
+                    terms.extend(extra);
+                    terms.sort_unstable();
+                    terms.dedup();
+                }
+            }
+            rows.ids.push(index.id);
+            rows.stored.push(prepared.stored);
+            rows.voids.push(index.voids);
+            rows.object_refs.push(index.object_statement_ref);
+            rows.statements.push(prepared.statement.to_string());
+            rows.voided
+                .push(index.voids.is_none() && voided_in_batch.contains(&index.id));
+            rows.terms.push(array_literal(&terms));
+            batch_terms.insert(index.id, terms);
+
+            if writer.may_define {
+                for activity in &index.activities {
+                    if let Some(definition) = &activity.definition {
+                        definitions.push((activity.id.clone(), definition.clone(), index.id));
+                    }
+                }
+            }
+            for agent in &index.agents {
+                let Some(ifi) = crate::xapi::ifi_key(agent) else {
+                    continue;
+                };
+                let entry = agents
+                    .entry(ifi)
+                    .or_insert_with(|| (identifier_only(agent), Vec::new(), index.id));
+                if let Some(name) = agent.get("name").and_then(Value::as_str)
+                    && !entry.1.iter().any(|n| n == name)
+                {
+                    entry.1.push(name.to_owned());
+                }
+            }
+        }
+
+        // One row per Activity: ON CONFLICT DO UPDATE cannot touch a row twice in one
+        // statement, so definitions of the same Activity within the batch merge here first.
+        let mut merged: Vec<(String, Value, Uuid)> = Vec::new();
+        for (id, definition, source) in definitions {
+            match merged.iter_mut().find(|(existing, _, _)| *existing == id) {
+                Some(entry) => entry.1 = merge_definition(&entry.1, &definition),
+                None => merged.push((id, definition, source)),
+            }
+        }
+        for (id, definition, source) in merged {
+            rows.definition_shas.push(sha256(&id));
+            rows.definition_ids.push(id);
+            rows.definitions.push(definition.to_string());
+            rows.definition_sources.push(source);
+        }
+        for (ifi, (agent, names, source)) in agents {
+            rows.agent_shas.push(sha256(&ifi));
+            rows.agent_ifis.push(ifi);
+            rows.agent_values.push(agent.to_string());
+            rows.agent_names.push(text_array_literal(&names));
+            rows.agent_sources.push(source);
+        }
+        rows
+    }
+}
+
+pub fn sha256(text: &str) -> Vec<u8> {
+    Sha256::digest(text.as_bytes()).to_vec()
+}
+
+/// The Agent reduced to objectType and its identifier (names are kept apart).
+fn identifier_only(agent: &Value) -> Value {
+    let mut out = serde_json::Map::new();
+    if let Value::Object(map) = agent {
+        for key in ["objectType", "mbox", "mbox_sha1sum", "openid", "account"] {
+            if let Some(value) = map.get(key) {
+                out.insert(key.to_owned(), value.clone());
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+/// Same rule as the SQL function `lrs_merge_definition`, for definitions within one batch.
+fn merge_definition(old: &Value, new: &Value) -> Value {
+    let (Value::Object(old_map), Value::Object(new_map)) = (old, new) else {
+        return new.clone();
+    };
+    let mut merged = old_map.clone();
+    for (key, value) in new_map {
+        let united = match (key.as_str(), old_map.get(key), value) {
+            ("name" | "description", Some(Value::Object(a)), Value::Object(b)) => {
+                let mut map = a.clone();
+                map.extend(b.iter().map(|(k, v)| (k.clone(), v.clone())));
+                Value::Object(map)
+            }
+            _ => value.clone(),
+        };
+        merged.insert(key.clone(), united);
+    }
+    Value::Object(merged)
+}
+
+fn array_literal(terms: &[i64]) -> String {
+    let inner: Vec<String> = terms.iter().map(i64::to_string).collect();
+    format!("{{{}}}", inner.join(","))
+}
+
+/// A PostgreSQL text[] literal with every element quoted and escaped.
+fn text_array_literal(items: &[String]) -> String {
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|s| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
+        .collect();
+    format!("{{{}}}", quoted.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn definitions_in_one_batch_unite_language_maps() {
+        let old = json!({"name": {"en-US": "a"}, "type": "http://t/1"});
+        let new = json!({"name": {"fr-FR": "b"}, "type": "http://t/2"});
+        assert_eq!(
+            merge_definition(&old, &new),
+            json!({"name": {"en-US": "a", "fr-FR": "b"}, "type": "http://t/2"})
+        );
+    }
+
+    #[test]
+    fn array_literals_escape_quotes_and_backslashes() {
+        assert_eq!(
+            text_array_literal(&["a\"b".into(), "c\\d".into()]),
+            r#"{"a\"b","c\\d"}"#
+        );
+        assert_eq!(array_literal(&[1, -2]), "{1,-2}");
+        assert_eq!(array_literal(&[]), "{}");
+    }
+}
