@@ -8,6 +8,7 @@ mod equivalence;
 mod format;
 mod index;
 mod objects;
+mod robustness;
 mod samples;
 mod signature;
 mod values;
