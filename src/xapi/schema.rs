@@ -56,15 +56,12 @@ fn document(v2: bool) -> Result<Value, String> {
 /// The same document with its root pointed at another definition.
 fn rooted_at(doc: &Value, def: &str) -> Value {
     let mut root = Map::new();
-    root.insert(
-        "$schema".into(),
-        doc.get("$schema").cloned().unwrap_or(Value::Null),
-    );
+    for key in ["$schema", "$defs"] {
+        if let Some(v) = doc.get(key) {
+            root.insert(key.into(), v.clone());
+        }
+    }
     root.insert("$ref".into(), Value::String(format!("#/$defs/{def}")));
-    root.insert(
-        "$defs".into(),
-        doc.get("$defs").cloned().unwrap_or(Value::Null),
-    );
     Value::Object(root)
 }
 

@@ -142,7 +142,7 @@ mod tests {
         assert_eq!(parse_duration("P3Y"), Some(3.0 * 365.0 * 86_400.0));
         assert_eq!(parse_duration("PT1M"), Some(60.0));
         assert_eq!(parse_duration("P1M"), Some(30.0 * 86_400.0));
-        assert_eq!(parse_duration("P1DT12H36M0.12567S"), Some(131_760.12567));
+        assert_eq!(parse_duration("P1DT12H36M0.12567S"), Some(131_760.125_67));
         assert!(parse_duration("P3Y1M29DT4H35M59.14S").is_some());
         assert_eq!(parse_duration("PT0,5S"), Some(0.5));
         assert_eq!(parse_duration("P0D"), Some(0.0));
