@@ -39,6 +39,8 @@ impl Application {
             authenticator,
             max_body_bytes: config.max_body_bytes,
             authority_homepage: config.authority_homepage.clone(),
+            clock: Default::default(),
+            version_memory: version::version_memory(),
         });
         let limit = config.max_body_bytes;
         let openapi = http::openapi::openapi();
@@ -52,6 +54,8 @@ impl Application {
             App::new()
                 .wrap(http::json_errors())
                 .wrap(from_fn(version::require_version))
+                .wrap(from_fn(http::alternate_syntax))
+                .wrap(from_fn(http::consistent_through))
                 .wrap(http::cors())
                 .wrap(from_fn(http::request_log))
                 .into_utoipa_app()

@@ -2,16 +2,23 @@
 
 mod about;
 mod admin;
+mod alternate;
 pub mod auth;
+pub mod clock;
+mod consistent;
 mod cors;
 pub mod error;
 mod health;
 mod json_errors;
 pub mod openapi;
+pub mod query;
 mod request_log;
 pub mod state;
+mod statements;
 pub mod version;
 
+pub use alternate::alternate_syntax;
+pub use consistent::consistent_through;
 pub use cors::cors;
 pub use json_errors::json_errors;
 pub use request_log::request_log;
@@ -22,7 +29,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig<'_>) {
     cfg.service(health::health)
         .service(health::ready)
-        .service(utoipa_actix_web::scope(version::XAPI_BASE).service(about::about))
+        .service(
+            utoipa_actix_web::scope(version::XAPI_BASE)
+                .service(about::about)
+                .service(statements::put_statement)
+                .service(statements::post_statements)
+                .service(statements::get_statements),
+        )
         .service(
             utoipa_actix_web::scope("/admin")
                 .service(admin::list_credentials)

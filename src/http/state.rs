@@ -2,6 +2,7 @@
 
 use sqlx::PgPool;
 
+use super::clock::StoredClock;
 use crate::auth::Authenticator;
 
 pub struct AppState {
@@ -11,4 +12,7 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// `account.homePage` of the authority Agent of credentials created over HTTP.
     pub authority_homepage: String,
+    /// The `stored` clock of this process.
+    pub clock: StoredClock,
+    pub version_memory: super::version::VersionMemory,
 }

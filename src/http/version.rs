@@ -10,9 +10,11 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{Error, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, web};
 
+use super::auth::parse_basic;
 use super::error::ApiError;
+use super::state::AppState;
 use crate::xapi::XapiVersion;
 
 pub const VERSION_HEADER: HeaderName = HeaderName::from_static("x-experience-api-version");
@@ -20,12 +22,29 @@ pub const XAPI_BASE: &str = "/xapi";
 /// Echoed on responses to requests that chose no valid version (and on `/about`).
 pub const LATEST: &str = "2.0.0";
 
-fn is_xapi_path(path: &str) -> bool {
+pub fn is_xapi_path(path: &str) -> bool {
     path == XAPI_BASE || path.starts_with("/xapi/")
 }
 
 fn is_about(path: &str) -> bool {
     path.trim_end_matches('/') == "/xapi/about"
+}
+
+/// The versions credentials last used, so that an error about a missing version header can
+/// answer in the version family the client speaks (a client that forgot the header once still
+/// reads the response with its own version's rules). Only successful requests are remembered.
+pub type VersionMemory = moka::sync::Cache<String, XapiVersion>;
+
+pub fn version_memory() -> VersionMemory {
+    moka::sync::Cache::builder()
+        .max_capacity(10_000)
+        .time_to_idle(std::time::Duration::from_secs(3600))
+        .build()
+}
+
+fn credential_key(req: &ServiceRequest) -> Option<String> {
+    let value = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
+    parse_basic(value.to_str().ok()?).ok().map(|(key, _)| key)
 }
 
 /// Middleware: checks the header on xAPI requests, stores the parsed version in the request
@@ -44,6 +63,16 @@ pub async fn require_version(
         .headers()
         .get(VERSION_HEADER)
         .map(|value| value.to_str().ok().and_then(XapiVersion::parse_header));
+    let memory = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.version_memory.clone());
+    let key = credential_key(&req);
+    let remembered = || {
+        key.as_ref()
+            .zip(memory.as_ref())
+            .and_then(|(key, memory)| memory.get(key))
+            .map_or(LATEST, XapiVersion::as_str)
+    };
     let version = match requested {
         Some(Some(version)) => Some(version),
         _ if is_about(req.path()) => None,
@@ -51,19 +80,26 @@ pub async fn require_version(
             let error = ApiError::bad_request(
                 "the X-Experience-API-Version header is required (e.g. \"1.0.3\" or \"2.0.0\")",
             );
-            return Ok(with_header(req.error_response(error), LATEST).map_into_right_body());
+            let echoed = remembered();
+            return Ok(with_header(req.error_response(error), echoed).map_into_right_body());
         }
         Some(None) => {
             let error = ApiError::bad_request(
                 "unsupported X-Experience-API-Version; this LRS accepts 1.0.0 to 1.0.3 and 2.0.0",
             );
-            return Ok(with_header(req.error_response(error), LATEST).map_into_right_body());
+            let echoed = remembered();
+            return Ok(with_header(req.error_response(error), echoed).map_into_right_body());
         }
     };
     if let Some(version) = version {
         req.extensions_mut().insert(version);
     }
     let response = next.call(req).await?;
+    if let (Some(version), Some(key), Some(memory)) = (version, key, memory)
+        && response.status().is_success()
+    {
+        memory.insert(key, version);
+    }
     let echoed = version.map_or(LATEST, XapiVersion::as_str);
     Ok(with_header(response, echoed).map_into_left_body())
 }

@@ -1,5 +1,6 @@
 //! Storage: every SQL statement of the LRS lives under this module.
 
+pub mod activities;
 pub mod credentials;
 pub mod statements;
 

@@ -9,6 +9,7 @@
 //! rules), [`verify_signature`] when it carries a signature attachment,
 //! [`prepare_for_storage`], then [`index_statement`] on the stored form.
 
+mod canonical;
 mod equivalence;
 mod error;
 mod format;
@@ -25,6 +26,7 @@ mod version;
 #[cfg(test)]
 mod tests;
 
+pub use canonical::{activity_ids, substitute_definitions};
 pub use equivalence::statements_equivalent;
 pub use error::ValidationError;
 pub use format::{Format, format_statement};
@@ -34,6 +36,6 @@ pub use index::{
 };
 pub use prepare::{PrepareContext, format_stored, prepare_for_storage};
 pub use signature::{SIGNATURE_USAGE_TYPE, signature_attachment, verify_signature};
-pub use syntax::{parse_duration, parse_timestamp};
+pub use syntax::{is_absolute_iri, parse_duration, parse_timestamp};
 pub use validate::{VOIDED_VERB, validate_statement};
 pub use version::{SUPPORTED_VERSIONS, XapiVersion};

@@ -134,7 +134,11 @@ pub async fn insert_batch(
     )
     .fetch_all(&mut *tx)
     .await?;
-    let referenced: Vec<Uuid> = inserted.iter().filter(|r| r.referenced).map(|r| r.id).collect();
+    let referenced: Vec<Uuid> = inserted
+        .iter()
+        .filter(|r| r.referenced)
+        .map(|r| r.id)
+        .collect();
     let inserted: HashSet<Uuid> = inserted.into_iter().map(|r| r.id).collect();
 
     check_existing(&mut tx, batch, &inserted).await?;
@@ -294,8 +298,7 @@ impl Rows {
         // Terms per statement id, including what it inherits, so that a later statement of
         // the batch referring to an earlier one inherits from it.
         let mut batch_terms: HashMap<Uuid, Vec<i64>> = HashMap::new();
-        let voided_in_batch: HashSet<Uuid> =
-            batch.iter().filter_map(|p| p.index.voids).collect();
+        let voided_in_batch: HashSet<Uuid> = batch.iter().filter_map(|p| p.index.voids).collect();
         let mut definitions: Vec<(String, Value, Uuid)> = Vec::new();
         let mut agents: HashMap<String, (Value, Vec<String>, Uuid)> = HashMap::new();
 

@@ -3,7 +3,7 @@
 //! absence of characters an IRI can never contain (whitespace, controls, `<>"{}|\^` and backtick).
 
 /// True when `s` looks like an absolute IRI: `scheme ":" rest`.
-pub(crate) fn is_absolute_iri(s: &str) -> bool {
+pub fn is_absolute_iri(s: &str) -> bool {
     let Some((scheme, rest)) = s.split_once(':') else {
         return false;
     };

@@ -8,7 +8,7 @@ mod scalar;
 mod timestamp;
 
 pub use duration::{duration_for_comparison, parse_duration};
-pub(crate) use iri::is_absolute_iri;
+pub use iri::is_absolute_iri;
 pub(crate) use langtag::is_language_tag;
 pub(crate) use scalar::{is_mbox, is_media_type, is_sha1_hex, is_sha2_hex, is_uuid};
 pub(crate) use timestamp::parse_any_timestamp;

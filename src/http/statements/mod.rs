@@ -1,0 +1,167 @@
+//! The Statement Resource (xAPI 1.0.3 Communication 2.1; IEEE 9274.1.1 4.1.6.1).
+//!
+//! https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#21-statement-resource
+
+mod body;
+mod cursor;
+mod read;
+mod response;
+mod write;
+
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, post, put, route, web};
+use uuid::Uuid;
+
+use super::auth::Authenticated;
+use super::error::{ApiError, ErrorBody};
+use super::query::QueryParams;
+use super::state::AppState;
+use super::version::Version;
+use crate::auth::Access;
+
+pub use read::accept_languages;
+
+fn content_type(req: &HttpRequest) -> Option<&str> {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+}
+
+/// Store one statement under the id given by `statementId`.
+///
+/// 204 when stored, or when a statement with this id exists and is equivalent (re-delivery);
+/// 409 when one exists with different content. Accepts `application/json`, or
+/// `multipart/mixed` with attachment data.
+#[utoipa::path(
+    tag = "xapi",
+    security(("basic" = [])),
+    params(
+        ("statementId" = Uuid, Query, description = "the id of the statement"),
+        ("X-Experience-API-Version" = String, Header, description = "1.0.0 to 1.0.3, or 2.0.0")
+    ),
+    request_body(content = Object, description = "a Statement", content_type = "application/json"),
+    responses(
+        (status = 204, description = "stored"),
+        (status = 400, body = ErrorBody, description = "invalid statement or parameters"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "the id is taken by a different statement")
+    )
+)]
+#[put("/statements")]
+pub async fn put_statement(
+    auth: Authenticated,
+    Version(version): Version,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let principal = auth.require(Access::StatementsWrite)?;
+    let params = QueryParams::parse(req.query_string())?;
+    params.allow_only(&["statementId"])?;
+    let id: Uuid = params
+        .uuid("statementId")?
+        .ok_or_else(|| ApiError::invalid("statementId", "this parameter is required"))?;
+    let incoming = body::read(content_type(&req), body).await?;
+    write::store(
+        &state.pool,
+        &state.clock,
+        principal,
+        version,
+        incoming,
+        write::Shape::Single(id),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Store one statement or an array of them; answers their ids, in order.
+///
+/// A batch is stored whole or not at all. Statements without an id get one.
+#[utoipa::path(
+    tag = "xapi",
+    security(("basic" = [])),
+    params(("X-Experience-API-Version" = String, Header, description = "1.0.0 to 1.0.3, or 2.0.0")),
+    request_body(content = Object, description = "a Statement or an array of Statements", content_type = "application/json"),
+    responses(
+        (status = 200, body = Vec<Uuid>, description = "the ids of the statements, in request order"),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody)
+    )
+)]
+#[post("/statements")]
+pub async fn post_statements(
+    auth: Authenticated,
+    Version(version): Version,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let principal = auth.require(Access::StatementsWrite)?;
+    let params = QueryParams::parse(req.query_string())?;
+    params.allow_only(&[])?;
+    let incoming = body::read(content_type(&req), body).await?;
+    let ids = write::store(
+        &state.pool,
+        &state.clock,
+        principal,
+        version,
+        incoming,
+        write::Shape::Batch,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(ids))
+}
+
+/// Fetch one statement (`statementId` or `voidedStatementId`) or a page of statements.
+///
+/// Pages are newest first unless `ascending=true`; `more` holds the path of the next page, or
+/// "" at the end. Voided statements leave query results but stay fetchable by
+/// `voidedStatementId`. `attachments=true` answers `multipart/mixed` with the attachment data.
+#[utoipa::path(
+    method(get, head),
+    tag = "xapi",
+    security(("basic" = [])),
+    params(
+        ("statementId" = Option<Uuid>, Query),
+        ("voidedStatementId" = Option<Uuid>, Query),
+        ("agent" = Option<String>, Query, description = "an Agent or Group, as JSON"),
+        ("verb" = Option<String>, Query, description = "verb IRI"),
+        ("activity" = Option<String>, Query, description = "activity IRI"),
+        ("registration" = Option<Uuid>, Query),
+        ("related_activities" = Option<bool>, Query),
+        ("related_agents" = Option<bool>, Query),
+        ("since" = Option<String>, Query, description = "stored after this instant"),
+        ("until" = Option<String>, Query, description = "stored at or before this instant"),
+        ("limit" = Option<u32>, Query, description = "page size; 0 = the maximum (1000); default 100"),
+        ("format" = Option<String>, Query, description = "exact (default), ids or canonical"),
+        ("attachments" = Option<bool>, Query),
+        ("ascending" = Option<bool>, Query),
+        ("more" = Option<String>, Query, description = "the token of a more link"),
+        ("X-Experience-API-Version" = String, Header, description = "1.0.0 to 1.0.3, or 2.0.0")
+    ),
+    responses(
+        (status = 200, description = "a Statement, or a StatementResult {statements, more}", body = Object),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such statement")
+    )
+)]
+#[route("/statements", method = "GET", method = "HEAD")]
+pub async fn get_statements(
+    auth: Authenticated,
+    Version(version): Version,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let principal = auth.require(Access::StatementsRead)?;
+    let ctx = read::ReadContext {
+        pool: &state.pool,
+        principal,
+        version,
+        accept_language: accept_languages(&req),
+    };
+    read::get(&ctx, &req).await
+}
