@@ -11,6 +11,7 @@
 //! | `LRS_LOG` | `info,sqlx::postgres::notice=warn` | `tracing` env-filter directive |
 //! | `LRS_LOG_FORMAT` | `human` | `human` or `json` |
 //! | `LRS_MAX_BODY_BYTES` | 33554432 | largest request body accepted (413 beyond) |
+//! | `LRS_MAX_DOCUMENT_BYTES` | 16777216 | largest State / Profile document (413 beyond) |
 //! | `LRS_DB_POOL_SIZE` | 16 | connections per LRS process |
 //! | `LRS_WORKERS` | CPU count | HTTP worker threads |
 //! | `LRS_SHUTDOWN_TIMEOUT_SECS` | 30 | grace period for in-flight requests on SIGTERM |
@@ -31,6 +32,7 @@ pub const DEFAULT_LOG: &str = "info,sqlx::postgres::notice=warn";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "./lrs-data";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
 pub const DEFAULT_POOL_SIZE: u32 = 16;
 pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_AUTHORITY_HOMEPAGE: &str = "http://lrs.localhost";
@@ -86,6 +88,10 @@ pub struct Config {
     #[arg(long, env = "LRS_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES, global = true)]
     pub max_body_bytes: usize,
 
+    /// Largest document of the State, Activity Profile and Agent Profile resources, in bytes.
+    #[arg(long, env = "LRS_MAX_DOCUMENT_BYTES", default_value_t = DEFAULT_MAX_DOCUMENT_BYTES, global = true)]
+    pub max_document_bytes: usize,
+
     /// Database connections held by this LRS process.
     #[arg(long, env = "LRS_DB_POOL_SIZE", default_value_t = DEFAULT_POOL_SIZE, global = true)]
     pub db_pool_size: u32,
@@ -128,6 +134,7 @@ impl Default for Config {
             log: DEFAULT_LOG.to_owned(),
             log_format: LogFormat::Human,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
             db_pool_size: DEFAULT_POOL_SIZE,
             workers: None,
             shutdown_timeout_secs: DEFAULT_SHUTDOWN_TIMEOUT_SECS,

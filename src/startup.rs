@@ -38,6 +38,7 @@ impl Application {
             pool,
             authenticator,
             max_body_bytes: config.max_body_bytes,
+            max_document_bytes: config.max_document_bytes,
             authority_homepage: config.authority_homepage.clone(),
             clock: Default::default(),
             version_memory: version::version_memory(),

@@ -1,12 +1,15 @@
 //! The HTTP layer: routing, extractors, middleware, handlers and the error mapping.
 
 mod about;
+mod activities;
 mod admin;
+mod agents;
 mod alternate;
 pub mod auth;
 pub mod clock;
 mod consistent;
 mod cors;
+mod documents;
 pub mod error;
 mod health;
 mod json_errors;
@@ -34,7 +37,21 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
                 .service(about::about)
                 .service(statements::put_statement)
                 .service(statements::post_statements)
-                .service(statements::get_statements),
+                .service(statements::get_statements)
+                .service(documents::state::get_state)
+                .service(documents::state::put_state)
+                .service(documents::state::post_state)
+                .service(documents::state::delete_state)
+                .service(documents::activity_profile::get_activity_profile)
+                .service(documents::activity_profile::put_activity_profile)
+                .service(documents::activity_profile::post_activity_profile)
+                .service(documents::activity_profile::delete_activity_profile)
+                .service(documents::agent_profile::get_agent_profile)
+                .service(documents::agent_profile::put_agent_profile)
+                .service(documents::agent_profile::post_agent_profile)
+                .service(documents::agent_profile::delete_agent_profile)
+                .service(agents::get_agent)
+                .service(activities::get_activity),
         )
         .service(
             utoipa_actix_web::scope("/admin")

@@ -22,3 +22,14 @@ pub async fn definitions(pool: &PgPool, ids: &[String]) -> sqlx::Result<HashMap<
     .await?;
     Ok(rows.into_iter().map(|r| (r.id, r.definition)).collect())
 }
+
+/// The canonical definition of one Activity, if the LRS has one.
+pub async fn definition(pool: &PgPool, id: &str) -> sqlx::Result<Option<Value>> {
+    let row = sqlx::query_scalar!(
+        "select definition from activities where id_sha = $1",
+        sha256(id)
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.flatten())
+}

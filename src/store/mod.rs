@@ -1,7 +1,9 @@
 //! Storage: every SQL statement of the LRS lives under this module.
 
 pub mod activities;
+pub mod agents;
 pub mod credentials;
+pub mod documents;
 pub mod statements;
 
 use sqlx::PgPool;

@@ -10,6 +10,7 @@
 //! [`prepare_for_storage`], then [`index_statement`] on the stored form.
 
 mod canonical;
+mod document;
 mod equivalence;
 mod error;
 mod format;
@@ -27,6 +28,7 @@ mod version;
 mod tests;
 
 pub use canonical::{activity_ids, substitute_definitions};
+pub use document::{is_json_media_type, json_object, merge_objects};
 pub use equivalence::statements_equivalent;
 pub use error::ValidationError;
 pub use format::{Format, format_statement};

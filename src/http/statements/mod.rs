@@ -21,6 +21,7 @@ use super::version::Version;
 use crate::auth::Access;
 
 pub use read::accept_languages;
+pub use response::http_date;
 
 fn content_type(req: &HttpRequest) -> Option<&str> {
     req.headers()
