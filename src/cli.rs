@@ -36,6 +36,15 @@ pub enum Command {
     Credentials(CredentialsCommand),
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
+    /// Analytics maintenance.
+    #[command(subcommand)]
+    Analytics(AnalyticsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AnalyticsCommand {
+    /// Recompute every metric from the statements (after changing the analytics rules).
+    Rebuild,
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,6 +121,18 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let result = store::migrate(&database.pool).await;
             database.close().await;
             result.map(|()| println!("database schema is up to date"))
+        }
+        Command::Analytics(AnalyticsCommand::Rebuild) => {
+            let database = Database::open(&config, Ownership::AttachIfRunning).await?;
+            let started = std::time::Instant::now();
+            let result = crate::analytics::rebuild::rebuild(&database.pool, &config.analytics()).await;
+            database.close().await;
+            let applied = result?;
+            println!(
+                "analytics rebuilt from {applied} statements in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
         }
         Command::Credentials(command) => {
             let database = Database::open(&config, Ownership::AttachIfRunning).await?;

@@ -17,6 +17,12 @@
 //! | `LRS_SHUTDOWN_TIMEOUT_SECS` | 30 | grace period for in-flight requests on SIGTERM |
 //! | `LRS_PG_BIN_DIR` | searched | directory holding `initdb` and `postgres` |
 //! | `LRS_PG_USER` | `postgres`, else `nobody` | OS user running the embedded cluster when the LRS runs as root |
+//! | `LRS_ANALYTICS_WORKER` | `true` | run the analytics worker in this process |
+//! | `LRS_ANALYTICS_COURSE_TYPES` | ADL and cmi5 course types | activity types that make an Activity a course |
+//! | `LRS_ANALYTICS_COURSE_EXTENSIONS` | jisc `courseArea` | context extensions naming the course (`key` or `key|subkey`) |
+//! | `LRS_ANALYTICS_SUCCESS_VERBS` | passed, completed | verbs that, on the course activity, mean success |
+//! | `LRS_ANALYTICS_FAILURE_VERBS` | failed | verbs that, on the course activity, mean failure |
+//! | `LRS_ANALYTICS_SESSION_GAP_MINUTES` | 30 | inactivity that ends a session |
 //! | `LRS_AUTHORITY_HOMEPAGE` | `http://lrs.localhost` | `account.homePage` of the authority Agent of new credentials |
 //!
 //! Secrets (`DATABASE_URL`, `LRS_ADMIN_SECRET`) are held in [`SecretString`] so they never reach
@@ -26,6 +32,14 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use secrecy::SecretString;
+
+use crate::analytics::settings::{
+    AnalyticsSettings, CMI5_COURSE_TYPE, COURSE_TYPE, ExtensionRule, JISC_COURSE_AREA,
+};
+
+const PASSED: &str = "http://adlnet.gov/expapi/verbs/passed";
+const COMPLETED: &str = "http://adlnet.gov/expapi/verbs/completed";
+const FAILED: &str = "http://adlnet.gov/expapi/verbs/failed";
 
 /// PostgreSQL NOTICEs (e.g. "relation already exists, skipping") are not worth an info line.
 pub const DEFAULT_LOG: &str = "info,sqlx::postgres::notice=warn";
@@ -113,6 +127,31 @@ pub struct Config {
     #[arg(long, env = "LRS_PG_USER", global = true)]
     pub pg_user: Option<String>,
 
+    /// Run the analytics worker in this process (it applies new statements to the metrics).
+    #[arg(long, env = "LRS_ANALYTICS_WORKER", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub analytics_worker: bool,
+
+    /// Activity types that make an Activity a course (comma-separated).
+    #[arg(long, env = "LRS_ANALYTICS_COURSE_TYPES", value_delimiter = ',', default_values = [COURSE_TYPE, CMI5_COURSE_TYPE], global = true)]
+    pub analytics_course_types: Vec<String>,
+
+    /// Context extensions that name the course: `key`, or `key|subkey` when the value is an
+    /// object (comma-separated).
+    #[arg(long, env = "LRS_ANALYTICS_COURSE_EXTENSIONS", value_delimiter = ',', default_values = [JISC_COURSE_AREA], global = true)]
+    pub analytics_course_extensions: Vec<String>,
+
+    /// Verbs that, with the course activity as object, mean the learner succeeded.
+    #[arg(long, env = "LRS_ANALYTICS_SUCCESS_VERBS", value_delimiter = ',', default_values = [PASSED, COMPLETED], global = true)]
+    pub analytics_success_verbs: Vec<String>,
+
+    /// Verbs that, with the course activity as object, mean the learner failed.
+    #[arg(long, env = "LRS_ANALYTICS_FAILURE_VERBS", value_delimiter = ',', default_values = [FAILED], global = true)]
+    pub analytics_failure_verbs: Vec<String>,
+
+    /// Minutes of inactivity that end a session (changing it needs `lrs analytics rebuild`).
+    #[arg(long, env = "LRS_ANALYTICS_SESSION_GAP_MINUTES", default_value_t = 30, global = true)]
+    pub analytics_session_gap_minutes: u64,
+
     /// `account.homePage` of the authority Agent given to new credentials.
     #[arg(long, env = "LRS_AUTHORITY_HOMEPAGE", default_value = DEFAULT_AUTHORITY_HOMEPAGE, global = true)]
     pub authority_homepage: String,
@@ -141,6 +180,31 @@ impl Default for Config {
             pg_bin_dir: None,
             pg_user: None,
             authority_homepage: DEFAULT_AUTHORITY_HOMEPAGE.to_owned(),
+            analytics_worker: true,
+            analytics_course_types: vec![COURSE_TYPE.to_owned(), CMI5_COURSE_TYPE.to_owned()],
+            analytics_course_extensions: vec![JISC_COURSE_AREA.to_owned()],
+            analytics_success_verbs: vec![PASSED.to_owned(), COMPLETED.to_owned()],
+            analytics_failure_verbs: vec![FAILED.to_owned()],
+            analytics_session_gap_minutes: 30,
+        }
+    }
+}
+
+impl Config {
+    /// The analytics rules these settings describe.
+    pub fn analytics(&self) -> AnalyticsSettings {
+        AnalyticsSettings {
+            course_types: self.analytics_course_types.clone(),
+            course_extensions: self
+                .analytics_course_extensions
+                .iter()
+                .filter(|e| !e.is_empty())
+                .map(|e| ExtensionRule::parse(e))
+                .collect(),
+            success_verbs: self.analytics_success_verbs.clone(),
+            failure_verbs: self.analytics_failure_verbs.clone(),
+            session_gap: std::time::Duration::from_secs(self.analytics_session_gap_minutes.max(1) * 60),
+            ..AnalyticsSettings::default()
         }
     }
 }

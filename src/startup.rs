@@ -33,7 +33,10 @@ impl Application {
             .with_context(|| format!("binding {} (LRS_BIND)", config.bind))?;
         let port = listener.local_addr()?.port();
         let authenticator = Authenticator::new(pool.clone());
-        let background = vec![authenticator.spawn_revocation_listener()];
+        let mut background = vec![authenticator.spawn_revocation_listener()];
+        if config.analytics_worker {
+            background.push(crate::analytics::worker::spawn(pool.clone(), config.analytics()));
+        }
         let state = web::Data::new(AppState {
             pool,
             authenticator,

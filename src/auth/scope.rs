@@ -26,16 +26,19 @@ pub enum Scope {
     Define,
     #[serde(rename = "profile")]
     Profile,
-    /// The analytics REST API (`/analytics/...`).
+    /// The analytics REST API (`/analytics/...`), read only.
     #[serde(rename = "analytics/read")]
     AnalyticsRead,
+    /// Course settings, outcome uploads, model training and activation.
+    #[serde(rename = "analytics/write")]
+    AnalyticsWrite,
     /// Everything, including credential management.
     #[serde(rename = "admin")]
     Admin,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 10] = [
+    pub const ALL: [Scope; 11] = [
         Scope::StatementsWrite,
         Scope::StatementsRead,
         Scope::StatementsReadMine,
@@ -45,6 +48,7 @@ impl Scope {
         Scope::Define,
         Scope::Profile,
         Scope::AnalyticsRead,
+        Scope::AnalyticsWrite,
         Scope::Admin,
     ];
 
@@ -59,6 +63,7 @@ impl Scope {
             Scope::Define => "define",
             Scope::Profile => "profile",
             Scope::AnalyticsRead => "analytics/read",
+            Scope::AnalyticsWrite => "analytics/write",
             Scope::Admin => "admin",
         }
     }
@@ -97,6 +102,7 @@ pub enum Access {
     /// GET /agents and /activities.
     DefinitionsRead,
     AnalyticsRead,
+    AnalyticsWrite,
     Admin,
 }
 
@@ -112,7 +118,8 @@ impl Access {
             Access::ProfileRead => &[Profile, AllRead, All],
             Access::ProfileWrite => &[Profile, All],
             Access::DefinitionsRead => &[Define, StatementsRead, AllRead, All],
-            Access::AnalyticsRead => &[AnalyticsRead],
+            Access::AnalyticsRead => &[AnalyticsRead, AnalyticsWrite],
+            Access::AnalyticsWrite => &[AnalyticsWrite],
             Access::Admin => &[],
         }
     }
@@ -125,6 +132,7 @@ impl Access {
             Access::ProfileRead | Access::ProfileWrite => "profile",
             Access::DefinitionsRead => "all/read",
             Access::AnalyticsRead => "analytics/read",
+            Access::AnalyticsWrite => "analytics/write",
             Access::Admin => "admin",
         }
     }

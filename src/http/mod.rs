@@ -2,6 +2,7 @@
 
 mod about;
 mod activities;
+mod analytics;
 mod admin;
 mod agents;
 mod alternate;
@@ -52,6 +53,24 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
                 .service(documents::agent_profile::delete_agent_profile)
                 .service(agents::get_agent)
                 .service(activities::get_activity),
+        )
+        .service(
+            utoipa_actix_web::scope("/analytics")
+                .service(analytics::courses::list_courses)
+                .service(analytics::courses::course_detail)
+                .service(analytics::courses::course_weekly)
+                .service(analytics::courses::course_heatmap)
+                .service(analytics::courses::put_course_settings)
+                .service(analytics::learners::course_learners)
+                .service(analytics::learners::learner_courses)
+                .service(analytics::trail::learner_trail)
+                .service(analytics::trail::learner_statements)
+                .service(analytics::outcomes::upload_outcomes)
+                .service(analytics::models::list_models)
+                .service(analytics::models::train_model)
+                .service(analytics::models::get_model)
+                .service(analytics::models::evaluate_model)
+                .service(analytics::models::activate_model),
         )
         .service(
             utoipa_actix_web::scope("/admin")

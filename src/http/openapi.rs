@@ -19,6 +19,7 @@ use utoipa_actix_web::AppExt;
     modifiers(&BasicAuth),
     tags(
         (name = "xapi", description = "The xAPI resources (IEEE 9274.1.1 / xAPI 1.0.3)"),
+        (name = "analytics", description = "Engagement metrics and at-risk scores for instructors and BI tools (scopes `analytics/read`, `analytics/write`); every list also as CSV"),
         (name = "admin", description = "Credential management (scope `admin`)"),
         (name = "operations", description = "Probes for load balancers and orchestrators")
     )

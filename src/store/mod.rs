@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod agents;
+pub mod analytics;
 pub mod credentials;
 pub mod documents;
 pub mod statements;

@@ -3,6 +3,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod about;
+mod analytics;
 mod admin;
 mod auth;
 mod errors;

@@ -101,6 +101,11 @@ pub async fn insert_batch(
             set definition = lrs_merge_definition(activities.definition, excluded.definition),
                 updated = excluded.updated
         ),
+        queued as (
+            -- The analytics worker applies new statements from this queue (same transaction:
+            -- nothing stored escapes the analytics, nothing rolled back reaches them).
+            insert into analytics_queue (seq) select seq from ins
+        ),
         people as (
             insert into agents (ifi_sha, ifi, agent, names)
             select a.ifi_sha, a.ifi, a.agent::jsonb, a.names::text[]

@@ -1,0 +1,219 @@
+//! Model features: a learner's engagement as of a cutoff, raw and relative to the course.
+//!
+//! Counts are turned into weekly rates (divided by the weeks elapsed at the cutoff) so that a
+//! model trained at week 4 can score a course at week 7; each rate also appears relative to
+//! the course average at the same cutoff, which is what separates a quiet course from a quiet
+//! learner. Pure: the store computes [`LearnerMetrics`], this module the vectors.
+
+/// A learner's engagement in a course, summed up to a cutoff.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LearnerMetrics {
+    pub statements: f64,
+    pub active_days: f64,
+    pub sessions: f64,
+    pub time_secs: f64,
+    pub completions: f64,
+    pub successes: f64,
+    pub failures: f64,
+    pub attempts: f64,
+    pub score_sum: f64,
+    pub distinct_activities: f64,
+    /// Days between the last activity and the cutoff; None without activity.
+    pub days_since_last: Option<f64>,
+    /// Standard deviation of the gaps between active days; None with fewer than three.
+    pub regularity: Option<f64>,
+}
+
+/// The course at the cutoff.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseContext {
+    /// Weeks from the course start to the cutoff (at least 1).
+    pub weeks: f64,
+    /// Activities of the course touched by anyone before the cutoff.
+    pub activities: f64,
+}
+
+/// Raw features, in vector order.
+pub const RAW: [&str; 11] = [
+    "statements_per_week",
+    "active_days_per_week",
+    "sessions_per_week",
+    "hours_per_week",
+    "coverage",
+    "completions_per_week",
+    "attempts_per_week",
+    "mean_score",
+    "success_rate",
+    "days_since_last",
+    "regularity_days",
+];
+
+/// Raw features that also appear relative to the course mean (`rel_<name>`).
+pub const RELATIVE: [&str; 8] = [
+    "statements_per_week",
+    "active_days_per_week",
+    "sessions_per_week",
+    "hours_per_week",
+    "coverage",
+    "attempts_per_week",
+    "mean_score",
+    "days_since_last",
+];
+
+pub fn feature_names() -> Vec<String> {
+    RAW.iter()
+        .map(|n| (*n).to_owned())
+        .chain(RELATIVE.iter().map(|n| format!("rel_{n}")))
+        .collect()
+}
+
+/// Feature rows for the learners of one course (same order), and the course mean of each
+/// feature (for explanations).
+pub fn course_features(learners: &[LearnerMetrics], course: &CourseContext) -> (Vec<Vec<f64>>, Vec<f64>) {
+    let weeks = course.weeks.max(1.0);
+    let elapsed_days = weeks * 7.0;
+    let mean_of = |values: Vec<f64>| -> Option<f64> {
+        (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    };
+    // Imputation values: the course's own averages among learners who have the measure.
+    let score_fill = mean_of(
+        learners
+            .iter()
+            .filter(|l| l.attempts > 0.0)
+            .map(|l| l.score_sum / l.attempts)
+            .collect(),
+    )
+    .unwrap_or(0.5);
+    let success_fill = mean_of(
+        learners
+            .iter()
+            .filter(|l| l.successes + l.failures > 0.0)
+            .map(|l| l.successes / (l.successes + l.failures))
+            .collect(),
+    )
+    .unwrap_or(0.5);
+    let raw_rows: Vec<Vec<f64>> = learners
+        .iter()
+        .map(|l| {
+            vec![
+                l.statements / weeks,
+                l.active_days / weeks,
+                l.sessions / weeks,
+                l.time_secs / 3600.0 / weeks,
+                if course.activities > 0.0 {
+                    (l.distinct_activities / course.activities).min(1.0)
+                } else {
+                    0.0
+                },
+                l.completions / weeks,
+                l.attempts / weeks,
+                if l.attempts > 0.0 {
+                    l.score_sum / l.attempts
+                } else {
+                    score_fill
+                },
+                if l.successes + l.failures > 0.0 {
+                    l.successes / (l.successes + l.failures)
+                } else {
+                    success_fill
+                },
+                l.days_since_last.unwrap_or(elapsed_days).min(elapsed_days),
+                // Without three active days there is no rhythm to speak of: as irregular as
+                // the elapsed time allows.
+                l.regularity.unwrap_or(elapsed_days / 2.0),
+            ]
+        })
+        .collect();
+    let raw_means: Vec<f64> = (0..RAW.len())
+        .map(|j| mean_of(raw_rows.iter().map(|r| r[j]).collect()).unwrap_or(0.0))
+        .collect();
+    let rows: Vec<Vec<f64>> = raw_rows
+        .into_iter()
+        .map(|mut row| {
+            let relative: Vec<f64> = RELATIVE
+                .iter()
+                .map(|name| {
+                    let j = raw_index(name);
+                    let mean = raw_means[j];
+                    if mean.abs() > 1e-9 { row[j] / mean } else { 1.0 }
+                })
+                .collect();
+            row.extend(relative);
+            row
+        })
+        .collect();
+    let means: Vec<f64> = (0..RAW.len() + RELATIVE.len())
+        .map(|j| mean_of(rows.iter().map(|r| r[j]).collect()).unwrap_or(0.0))
+        .collect();
+    (rows, means)
+}
+
+fn raw_index(name: &str) -> usize {
+    RAW.iter().position(|n| *n == name).unwrap_or(0)
+}
+
+/// The raw feature a (raw or relative) feature is about.
+pub fn base_feature(name: &str) -> &str {
+    name.strip_prefix("rel_").unwrap_or(name)
+}
+
+/// A factor in plain words: the learner's value beside the course average.
+pub fn describe(base: &str, value: f64, course_mean: f64) -> String {
+    let pct = |v: f64| format!("{:.0}%", v * 100.0);
+    match base {
+        "statements_per_week" => format!("{value:.1} learning actions a week (course average {course_mean:.1})"),
+        "active_days_per_week" => format!("active {value:.1} days a week (course average {course_mean:.1})"),
+        "sessions_per_week" => format!("{value:.1} study sessions a week (course average {course_mean:.1})"),
+        "hours_per_week" => format!("{value:.1} hours a week on task (course average {course_mean:.1})"),
+        "coverage" => format!("opened {} of the course's activities (course average {})", pct(value), pct(course_mean)),
+        "completions_per_week" => format!("{value:.1} completions a week (course average {course_mean:.1})"),
+        "attempts_per_week" => format!("{value:.1} assessment attempts a week (course average {course_mean:.1})"),
+        "mean_score" => format!("mean assessment score {} (course average {})", pct(value), pct(course_mean)),
+        "success_rate" => format!("succeeded in {} of graded attempts (course average {})", pct(value), pct(course_mean)),
+        "days_since_last" => format!("last active {value:.0} days ago (course average {course_mean:.0})"),
+        "regularity_days" => format!("study rhythm varies by {value:.1} days between active days (course average {course_mean:.1})"),
+        other => format!("{other} = {value:.2} (course average {course_mean:.2})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn learner(statements: f64, active_days: f64) -> LearnerMetrics {
+        LearnerMetrics {
+            statements,
+            active_days,
+            days_since_last: Some(1.0),
+            ..LearnerMetrics::default()
+        }
+    }
+
+    #[test]
+    fn rates_are_per_week_and_relative_to_the_course_mean() {
+        let course = CourseContext { weeks: 2.0, activities: 10.0 };
+        let (rows, means) = course_features(&[learner(40.0, 6.0), learner(20.0, 2.0)], &course);
+        assert_eq!(rows[0].len(), feature_names().len());
+        assert_eq!(rows[0][0], 20.0, "40 statements over 2 weeks");
+        assert_eq!(means[0], 15.0);
+        let rel = feature_names().iter().position(|n| n == "rel_statements_per_week").expect("rel");
+        assert!((rows[0][rel] - 20.0 / 15.0).abs() < 1e-12);
+        assert!((means[rel] - 1.0).abs() < 1e-12, "relative features average 1");
+    }
+
+    #[test]
+    fn missing_measures_are_imputed_without_nan() {
+        let course = CourseContext { weeks: 0.0, activities: 0.0 };
+        let (rows, means) = course_features(&[LearnerMetrics::default()], &course);
+        assert!(rows[0].iter().chain(means.iter()).all(|v| v.is_finite()));
+        let (rows, _) = course_features(&[], &course);
+        assert!(rows.is_empty());
+    }
+
+    #[test]
+    fn descriptions_put_the_learner_beside_the_course() {
+        let text = describe("active_days_per_week", 1.0, 3.5);
+        assert_eq!(text, "active 1.0 days a week (course average 3.5)");
+        assert_eq!(base_feature("rel_coverage"), "coverage");
+    }
+}

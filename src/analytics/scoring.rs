@@ -1,0 +1,116 @@
+//! Scoring live courses with the active model: a probability of an unsuccessful outcome, a
+//! band, and the three factors that contribute most, in plain words.
+//!
+//! The worker marks a learner's score stale whenever a batch changes their metrics; this
+//! module rescores the stale learners of each course from the current totals, with features
+//! relative to the course's current averages.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+use super::features::{CourseContext, base_feature, course_features, describe, feature_names};
+use super::model::TrainedModel;
+use crate::store::analytics::metrics::{self, CourseDates};
+use crate::store::analytics::models::{self, Score};
+
+/// Weeks from the course start to today (or to its end), at least one.
+pub fn weeks_elapsed(start: NaiveDate, end: Option<NaiveDate>, today: NaiveDate) -> f64 {
+    let last = end.map_or(today, |end| end.min(today));
+    ((last - start).num_days() as f64 / 7.0).max(1.0)
+}
+
+/// Rescores the courses that have stale learners; returns the number of learners scored.
+pub async fn refresh_stale(pool: &PgPool) -> anyhow::Result<usize> {
+    let courses = models::stale_courses(pool, 20).await?;
+    if courses.is_empty() {
+        return Ok(0);
+    }
+    let Some(row) = models::active(pool).await? else {
+        for course in courses {
+            models::clear_stale(pool, course).await?;
+        }
+        return Ok(0);
+    };
+    let model: TrainedModel = serde_json::from_value(row.model)?;
+    let mut scored = 0;
+    for course in courses {
+        if let Some(dates) = metrics::course_by_id(pool, course).await? {
+            scored += score_course(pool, &dates, row.id, &model).await?;
+        }
+    }
+    Ok(scored)
+}
+
+/// Scores every learner of a course with this model.
+pub async fn score_course(
+    pool: &PgPool,
+    course: &CourseDates,
+    model_id: i64,
+    model: &TrainedModel,
+) -> anyhow::Result<usize> {
+    let now = Utc::now();
+    let learners = metrics::current(pool, course.id, now).await?;
+    if learners.is_empty() {
+        return Ok(0);
+    }
+    let context = CourseContext {
+        weeks: course
+            .start
+            .map_or(1.0, |start| weeks_elapsed(start, course.end, now.date_naive())),
+        activities: metrics::course_activities(pool, course.id).await?,
+    };
+    let metrics_only: Vec<_> = learners.iter().map(|l| l.metrics.clone()).collect();
+    let (rows, means) = course_features(&metrics_only, &context);
+    let mut scores = Vec::with_capacity(rows.len());
+    for (learner, row) in learners.iter().zip(&rows) {
+        let probability = model.probability(row)?;
+        let contributions = model.contributions(row, &means)?;
+        scores.push(Score {
+            learner_id: learner.learner_id,
+            probability,
+            band: model.band(probability).as_str().to_owned(),
+            factors: top_factors(&contributions, row, &means, 3),
+        });
+    }
+    models::write_scores(pool, course.id, model_id, &scores).await?;
+    Ok(scores.len())
+}
+
+/// The largest contributions, raw and relative forms of one measure counted together, as
+/// `[{factor, effect, contribution, value, course_average, explanation}]`.
+pub fn top_factors(
+    contributions: &[super::model::Contribution],
+    row: &[f64],
+    means: &[f64],
+    count: usize,
+) -> Value {
+    let names = feature_names();
+    let mut by_base: HashMap<&str, f64> = HashMap::new();
+    for c in contributions {
+        *by_base.entry(base_feature(&c.feature)).or_default() += c.contribution;
+    }
+    let mut ranked: Vec<(&str, f64)> = by_base.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(b.0)));
+    let factors: Vec<Value> = ranked
+        .into_iter()
+        .filter(|(_, c)| c.abs() > 1e-9)
+        .take(count)
+        .map(|(base, contribution)| {
+            let index = names.iter().position(|n| n == base).unwrap_or(0);
+            let value = row.get(index).copied().unwrap_or(0.0);
+            let mean = means.get(index).copied().unwrap_or(0.0);
+            json!({
+                "factor": base,
+                "effect": if contribution > 0.0 { "raises risk" } else { "lowers risk" },
+                "contribution": (contribution * 1000.0).round() / 1000.0,
+                "value": value,
+                "course_average": mean,
+                "explanation": describe(base, value, mean),
+            })
+        })
+        .collect();
+    Value::Array(factors)
+}

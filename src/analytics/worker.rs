@@ -1,0 +1,120 @@
+//! The background worker that drains the analytics queue.
+//!
+//! Every LRS process runs one; `FOR UPDATE SKIP LOCKED` lets them share the queue. A batch is
+//! one transaction: if it fails, its statements go back to the queue and are retried one by
+//! one, and a statement that fails alone is recorded in `analytics_failures` and dropped from
+//! the queue, so that it cannot stall the others.
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+use tracing::Instrument;
+
+use super::apply::{Applied, apply};
+use super::scoring;
+use super::settings::AnalyticsSettings;
+use crate::store::analytics::queue;
+
+/// Statements per batch: large enough to amortise the round trips, small enough to keep
+/// freshness under a second.
+pub const BATCH: i64 = 500;
+/// Idle polling interval.
+const IDLE: Duration = Duration::from_millis(50);
+
+/// Applies one batch; returns how many statements it took off the queue.
+pub async fn drain_once(pool: &PgPool, settings: &AnalyticsSettings, limit: i64) -> anyhow::Result<usize> {
+    let mut tx = pool.begin().await?;
+    let seqs = queue::claim(&mut tx, limit).await?;
+    if seqs.is_empty() {
+        tx.commit().await?;
+        return Ok(0);
+    }
+    match apply(&mut tx, &seqs, settings).await {
+        Ok(applied) => {
+            tx.commit().await?;
+            log_applied(&applied);
+            Ok(seqs.len())
+        }
+        Err(error) => {
+            tx.rollback().await?;
+            tracing::warn!(error = %error, statements = seqs.len(), "analytics batch failed; isolating");
+            isolate(pool, settings, &seqs).await?;
+            Ok(seqs.len())
+        }
+    }
+}
+
+/// Retries statements one by one; records the ones that fail alone.
+async fn isolate(pool: &PgPool, settings: &AnalyticsSettings, seqs: &[i64]) -> anyhow::Result<()> {
+    for seq in seqs {
+        let mut tx = pool.begin().await?;
+        if !queue::claim_one(&mut tx, *seq).await? {
+            tx.commit().await?;
+            continue;
+        }
+        match apply(&mut tx, &[*seq], settings).await {
+            Ok(_) => tx.commit().await?,
+            Err(error) => {
+                tx.rollback().await?;
+                tracing::error!(seq, error = %error, "statement could not be applied to the analytics");
+                let mut tx = pool.begin().await?;
+                if queue::claim_one(&mut tx, *seq).await? {
+                    queue::record_failure(&mut tx, *seq, &error.to_string()).await?;
+                }
+                tx.commit().await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn log_applied(applied: &Applied) {
+    tracing::debug!(
+        statements = applied.statements,
+        added = applied.events_added,
+        removed = applied.events_removed,
+        pairs = applied.pairs,
+        "analytics batch applied"
+    );
+}
+
+/// Applies everything queued, batch after batch, until the queue is empty.
+pub async fn drain(pool: &PgPool, settings: &AnalyticsSettings) -> anyhow::Result<usize> {
+    let mut total = 0;
+    loop {
+        let n = drain_once(pool, settings, BATCH).await?;
+        if n == 0 {
+            return Ok(total);
+        }
+        total += n;
+    }
+}
+
+/// Runs the worker until the task is aborted: drain, refresh stale risk scores, wait.
+pub fn spawn(pool: PgPool, settings: AnalyticsSettings) -> tokio::task::JoinHandle<()> {
+    let task = async move {
+        let mut failures = 0u32;
+        loop {
+            if pool.is_closed() {
+                return;
+            }
+            let drained = drain_once(&pool, &settings, BATCH).await;
+            let scored = scoring::refresh_stale(&pool).await;
+            match (drained, scored) {
+                (Ok(n), Ok(_)) => {
+                    failures = 0;
+                    if n == 0 {
+                        tokio::time::sleep(IDLE).await;
+                    }
+                }
+                (Err(e), _) | (_, Err(e)) => {
+                    failures = failures.saturating_add(1);
+                    let backoff = Duration::from_millis(100 * u64::from(failures.min(50)));
+                    tracing::warn!(error = %e, ?backoff, "analytics worker error");
+                    tokio::time::sleep(backoff).await;
+                }
+            }
+        }
+    };
+    tokio::spawn(task.instrument(tracing::info_span!("analytics_worker")))
+}

@@ -1,0 +1,230 @@
+//! Courses: list, detail, weekly series, activity heatmap, settings.
+
+use actix_web::{HttpRequest, HttpResponse, get, put, web};
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{course_param, list_response, wants_csv};
+use crate::auth::Access;
+use crate::http::auth::Authenticated;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::query::QueryParams;
+use crate::http::state::AppState;
+use crate::store::analytics::reports::{self, CourseRow};
+
+/// A course with its headline numbers.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CourseView {
+    /// The course IRI (the `course` parameter of the other endpoints).
+    course: String,
+    title: Option<String>,
+    /// The start: set through the settings, else the day of the first statement.
+    start_date: Option<NaiveDate>,
+    start_date_set: bool,
+    end_date: Option<NaiveDate>,
+    /// The current course week (1 = the week starting on the start date).
+    current_week: Option<i64>,
+    learners: i64,
+    statements: i64,
+    active_last_7_days: i64,
+    high_risk: i64,
+    activities: i64,
+}
+
+impl From<CourseRow> for CourseView {
+    fn from(row: CourseRow) -> Self {
+        let start = row.start_date.or(row.first_day);
+        CourseView {
+            course: row.iri,
+            title: row.title,
+            start_date: start,
+            start_date_set: row.start_date.is_some(),
+            end_date: row.end_date,
+            current_week: start.map(|s| (Utc::now().date_naive() - s).num_days().div_euclid(7) + 1),
+            learners: row.learners,
+            statements: row.statements,
+            active_last_7_days: row.active_last_7_days,
+            high_risk: row.high_risk,
+            activities: row.activities,
+        }
+    }
+}
+
+/// Courses the LRS has seen, with learners, statements, recent activity and high-risk count.
+#[utoipa::path(
+    tag = "analytics",
+    security(("basic" = [])),
+    params(
+        ("limit" = Option<u32>, Query, description = "page size, default 100, at most 1000"),
+        ("cursor" = Option<String>, Query, description = "the `next` value of the previous page"),
+        ("format" = Option<String>, Query, description = "json (default) or csv")
+    ),
+    responses((status = 200, description = "{items: [CourseView], next}", body = Vec<CourseView>))
+)]
+#[get("/courses")]
+pub async fn list_courses(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    auth.require(Access::AnalyticsRead)?;
+    let params = QueryParams::parse(req.query_string())?;
+    params.allow_only(&["limit", "cursor", "format"])?;
+    let limit = params.non_negative("limit")?.unwrap_or(100).clamp(1, 1000) as i64;
+    let after = match params.get("cursor") {
+        Some(c) => c.parse::<i64>().map_err(|_| ApiError::invalid("cursor", "not a cursor of this list"))?,
+        None => 0,
+    };
+    let rows = reports::courses(&state.pool, after, limit + 1).await?;
+    let next = (rows.len() as i64 > limit).then(|| rows[limit as usize - 1].id.to_string());
+    let views: Vec<CourseView> = rows.into_iter().take(limit as usize).map(CourseView::from).collect();
+    list_response(&views, wants_csv(&req, &params)?, next)
+}
+
+/// One course.
+#[utoipa::path(
+    tag = "analytics",
+    security(("basic" = [])),
+    params(("course" = String, Query, description = "the course IRI")),
+    responses((status = 200, body = CourseView), (status = 404, body = ErrorBody))
+)]
+#[get("/courses/detail")]
+pub async fn course_detail(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    auth.require(Access::AnalyticsRead)?;
+    let params = QueryParams::parse(req.query_string())?;
+    params.allow_only(&["course"])?;
+    let course = course_param(&state, &params).await?;
+    let row = reports::course(&state.pool, course.id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("no such course".into()))?;
+    Ok(HttpResponse::Ok().json(CourseView::from(row)))
+}
+
+/// One course week.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WeekView {
+    week: i32,
+    week_start: NaiveDate,
+    statements: i64,
+    time_on_task_hours: f64,
+    /// Learners with at least one statement in the week.
+    active_learners: i64,
+    /// Learners whose first statement falls in the week.
+    new_learners: i64,
+}
+
+/// Statements, time on task, active and new learners per course week.
+#[utoipa::path(
+    tag = "analytics",
+    security(("basic" = [])),
+    params(("course" = String, Query), ("format" = Option<String>, Query, description = "json or csv")),
+    responses((status = 200, description = "{items: [WeekView], next: null}", body = Vec<WeekView>), (status = 404, body = ErrorBody))
+)]
+#[get("/courses/weekly")]
+pub async fn course_weekly(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    auth.require(Access::AnalyticsRead)?;
+    let params = QueryParams::parse(req.query_string())?;
+    params.allow_only(&["course", "format"])?;
+    let course = course_param(&state, &params).await?;
+    let Some(start) = course.start else {
+        return list_response::<WeekView>(&[], wants_csv(&req, &params)?, None);
+    };
+    let rows = reports::weekly(&state.pool, course.id, start).await?;
+    let views: Vec<WeekView> = rows
+        .into_iter()
+        .map(|w| WeekView {
+            week: w.week,
+            week_start: start + chrono::Duration::days(7 * i64::from(w.week - 1)),
+            statements: w.statements,
+            time_on_task_hours: (w.time_secs / 36.0).round() / 100.0,
+            active_learners: w.active_learners,
+            new_learners: w.new_learners,
+        })
+        .collect();
+    list_response(&views, wants_csv(&req, &params)?, None)
+}
+
+/// One cell of the activity x week heatmap.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct HeatCell {
+    activity: String,
+    activity_name: Option<String>,
+    activity_type: Option<String>,
+    week: i32,
+    accesses: i64,
+}
+
+/// Accesses per activity and course week (cells without accesses are omitted).
+#[utoipa::path(
+    tag = "analytics",
+    security(("basic" = [])),
+    params(("course" = String, Query), ("format" = Option<String>, Query, description = "json or csv")),
+    responses((status = 200, description = "{items: [HeatCell], next: null}", body = Vec<HeatCell>), (status = 404, body = ErrorBody))
+)]
+#[get("/courses/heatmap")]
+pub async fn course_heatmap(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    auth.require(Access::AnalyticsRead)?;
+    let params = QueryParams::parse(req.query_string())?;
+    params.allow_only(&["course", "format"])?;
+    let course = course_param(&state, &params).await?;
+    let Some(start) = course.start else {
+        return list_response::<HeatCell>(&[], wants_csv(&req, &params)?, None);
+    };
+    let cells: Vec<HeatCell> = reports::heatmap(&state.pool, course.id, start)
+        .await?
+        .into_iter()
+        .map(|h| HeatCell {
+            activity: h.activity_id,
+            activity_name: h.name,
+            activity_type: h.activity_type,
+            week: h.week,
+            accesses: h.accesses,
+        })
+        .collect();
+    list_response(&cells, wants_csv(&req, &params)?, None)
+}
+
+/// Course metadata an administrator sets.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CourseSettings {
+    title: Option<String>,
+    /// Week 1 starts on this day; unset = the day of the first statement.
+    start_date: Option<NaiveDate>,
+    end_date: Option<NaiveDate>,
+}
+
+/// Set a course's title, start and end dates (all three are replaced).
+#[utoipa::path(
+    tag = "analytics",
+    security(("basic" = [])),
+    params(("course" = String, Query)),
+    request_body = CourseSettings,
+    responses((status = 200, body = CourseView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+#[put("/courses/settings")]
+pub async fn put_course_settings(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<CourseSettings>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Access::AnalyticsWrite)?;
+    let params = QueryParams::parse(req.query_string())?;
+    params.allow_only(&["course"])?;
+    let course = course_param(&state, &params).await?;
+    let settings = body.into_inner();
+    if let (Some(start), Some(end)) = (settings.start_date, settings.end_date)
+        && end < start
+    {
+        return Err(ApiError::invalid("end_date", "is before start_date"));
+    }
+    reports::set_course_settings(
+        &state.pool,
+        course.id,
+        settings.title.as_deref(),
+        settings.start_date,
+        settings.end_date,
+    )
+    .await?;
+    let row = reports::course(&state.pool, course.id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("no such course".into()))?;
+    Ok(HttpResponse::Ok().json(CourseView::from(row)))
+}

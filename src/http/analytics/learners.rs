@@ -1,0 +1,368 @@
+//! The learners of a course with their metrics and risk, and one learner across courses.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{course_param, learner_ifi, list_response, wants_csv};
+use crate::analytics::features::{CourseContext, course_features};
+use crate::analytics::model::TrainedModel;
+use crate::analytics::scoring::top_factors;
+use crate::analytics::training::cutoff_day;
+use crate::auth::Access;
+use crate::http::auth::Authenticated;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::query::QueryParams;
+use crate::http::state::AppState;
+use crate::store::analytics::reports::{self, LearnerListRow};
+use crate::store::analytics::{metrics, models};
+
+/// A learner in a course: engagement metrics, outcome and risk. Column names are stable.
+#[derive(Serialize, utoipa::ToSchema, Clone)]
+pub struct LearnerView {
+    /// The learner's IFI key (the `learner` parameter of the other endpoints).
+    learner: String,
+    name: Option<String>,
+    course: Option<String>,
+    statements: i64,
+    active_days: i64,
+    sessions: i64,
+    time_on_task_hours: f64,
+    distinct_activities: i64,
+    /// Distinct activities touched / activities of the course (0..1).
+    coverage: f64,
+    completions: i64,
+    successes: i64,
+    failures: i64,
+    attempts: i64,
+    mean_score: Option<f64>,
+    first_activity: Option<DateTime<Utc>>,
+    last_activity: Option<DateTime<Utc>>,
+    days_since_last_activity: Option<f64>,
+    /// Standard deviation, in days, of the gaps between active days (lower = more regular).
+    regularity_days: Option<f64>,
+    /// pass, fail or withdrawn, when known.
+    outcome: Option<String>,
+    /// Probability of an unsuccessful outcome (0..1) from the active model.
+    risk: Option<f64>,
+    /// high, medium or low.
+    risk_band: Option<String>,
+    factor_1: Option<String>,
+    factor_1_contribution: Option<f64>,
+    factor_1_explanation: Option<String>,
+    factor_2: Option<String>,
+    factor_2_contribution: Option<f64>,
+    factor_2_explanation: Option<String>,
+    factor_3: Option<String>,
+    factor_3_contribution: Option<f64>,
+    factor_3_explanation: Option<String>,
+    model_id: Option<i64>,
+    scored_at: Option<DateTime<Utc>>,
+}
+
+fn round(v: f64, digits: i32) -> f64 {
+    let scale = 10f64.powi(digits);
+    (v * scale).round() / scale
+}
+
+impl LearnerView {
+    fn from_row(row: LearnerListRow, course: Option<String>, activities: f64, now: DateTime<Utc>) -> LearnerView {
+        let factor = |i: usize, field: &str| -> Option<Value> {
+            row.risk_factors.as_ref()?.get(i)?.get(field).cloned()
+        };
+        let text = |i: usize, field: &str| factor(i, field).and_then(|v| v.as_str().map(str::to_owned));
+        let num = |i: usize| factor(i, "contribution").and_then(|v| v.as_f64());
+        LearnerView {
+            learner: row.ifi,
+            name: row.name,
+            course,
+            statements: i64::from(row.statements),
+            active_days: i64::from(row.active_days),
+            sessions: i64::from(row.sessions),
+            time_on_task_hours: round(row.time_secs / 3600.0, 2),
+            distinct_activities: i64::from(row.distinct_activities),
+            coverage: if activities > 0.0 {
+                round((f64::from(row.distinct_activities) / activities).min(1.0), 3)
+            } else {
+                0.0
+            },
+            completions: i64::from(row.completions),
+            successes: i64::from(row.successes),
+            failures: i64::from(row.failures),
+            attempts: i64::from(row.attempts),
+            mean_score: (row.attempts > 0).then(|| round(row.score_sum / f64::from(row.attempts), 3)),
+            first_activity: row.first_ts,
+            last_activity: row.last_ts,
+            days_since_last_activity: row.last_ts.map(|t| round((now - t).num_seconds() as f64 / 86_400.0, 1)),
+            regularity_days: row.regularity.map(|r| round(r, 2)),
+            outcome: row.outcome,
+            risk: row.risk_probability.map(|p| round(p, 4)),
+            risk_band: row.risk_band,
+            factor_1: text(0, "factor"),
+            factor_1_contribution: num(0),
+            factor_1_explanation: text(0, "explanation"),
+            factor_2: text(1, "factor"),
+            factor_2_contribution: num(1),
+            factor_2_explanation: text(1, "explanation"),
+            factor_3: text(2, "factor"),
+            factor_3_contribution: num(2),
+            factor_3_explanation: text(2, "explanation"),
+            model_id: row.risk_model_id,
+            scored_at: row.risk_updated,
+        }
+    }
+}
+
+/// Sort orders of the learner list.
+#[derive(Clone, Copy, PartialEq, Eq, Deserialize)]
+enum Sort {
+    Risk,
+    Name,
+    LastActivity,
+    Statements,
+    ActiveDays,
+    TimeOnTask,
+    Coverage,
+}
+
+impl Sort {
+    fn parse(text: &str) -> Option<Sort> {
+        Some(match text {
+            "risk" => Sort::Risk,
+            "name" => Sort::Name,
+            "last_activity" => Sort::LastActivity,
+            "statements" => Sort::Statements,
+            "active_days" => Sort::ActiveDays,
+            "time_on_task" => Sort::TimeOnTask,
+            "coverage" => Sort::Coverage,
+            _ => return None,
+        })
+    }
+
+    /// The sort key of a row (text for names, a number otherwise; missing values sort last).
+    fn key(self, v: &LearnerView) -> (f64, String) {
+        match self {
+            Sort::Risk => (v.risk.unwrap_or(-1.0), String::new()),
+            Sort::Name => (0.0, v.name.clone().unwrap_or_default().to_lowercase()),
+            Sort::LastActivity => (v.last_activity.map_or(f64::MIN, |t| t.timestamp_millis() as f64), String::new()),
+            Sort::Statements => (v.statements as f64, String::new()),
+            Sort::ActiveDays => (v.active_days as f64, String::new()),
+            Sort::TimeOnTask => (v.time_on_task_hours, String::new()),
+            Sort::Coverage => (v.coverage, String::new()),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct ListCursor {
+    k: f64,
+    t: String,
+    l: String,
+}
+
+const LIST_PARAMS: &[&str] = &[
+    "course", "band", "min_risk", "inactive_days", "outcome", "sort", "order", "limit", "cursor", "as_of_week", "format",
+];
+
+/// The learners of a course with metrics and risk, filtered, sorted and paged.
+///
+/// With `as_of_week`, metrics (and the active model's scores) use only statements before the
+/// end of that course week: what an instructor could have known then.
+#[utoipa::path(
+    tag = "analytics",
+    security(("basic" = [])),
+    params(
+        ("course" = String, Query),
+        ("band" = Option<String>, Query, description = "high, medium or low"),
+        ("min_risk" = Option<f64>, Query, description = "only learners at or above this risk (0..1)"),
+        ("inactive_days" = Option<f64>, Query, description = "only learners inactive for at least this many days"),
+        ("outcome" = Option<String>, Query, description = "pass, fail, withdrawn or unknown"),
+        ("sort" = Option<String>, Query, description = "risk (default), name, last_activity, statements, active_days, time_on_task, coverage"),
+        ("order" = Option<String>, Query, description = "desc (default) or asc"),
+        ("limit" = Option<u32>, Query, description = "page size, default 100, at most 10000"),
+        ("cursor" = Option<String>, Query),
+        ("as_of_week" = Option<u32>, Query),
+        ("format" = Option<String>, Query, description = "json or csv")
+    ),
+    responses((status = 200, description = "{items: [LearnerView], next}", body = Vec<LearnerView>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+#[get("/courses/learners")]
+pub async fn course_learners(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    auth.require(Access::AnalyticsRead)?;
+    let params = QueryParams::parse(req.query_string())?;
+    params.allow_only(LIST_PARAMS)?;
+    let course = course_param(&state, &params).await?;
+    let csv = wants_csv(&req, &params)?;
+    let now = Utc::now();
+    let activities = metrics::course_activities(&state.pool, course.id).await?;
+    let mut views: Vec<LearnerView> = match params.non_negative("as_of_week")? {
+        None => reports::course_learners(&state.pool, course.id)
+            .await?
+            .into_iter()
+            .map(|row| LearnerView::from_row(row, None, activities, now))
+            .collect(),
+        Some(week) => as_of_week(&state, &course, u32::try_from(week).unwrap_or(u32::MAX)).await?,
+    };
+
+    if let Some(band) = params.get("band") {
+        if !["high", "medium", "low"].contains(&band) {
+            return Err(ApiError::invalid("band", "must be high, medium or low"));
+        }
+        views.retain(|v| v.risk_band.as_deref() == Some(band));
+    }
+    if let Some(min) = params.get("min_risk") {
+        let min: f64 = min.parse().map_err(|_| ApiError::invalid("min_risk", "must be a number between 0 and 1"))?;
+        views.retain(|v| v.risk.is_some_and(|r| r >= min));
+    }
+    if let Some(days) = params.get("inactive_days") {
+        let days: f64 = days.parse().map_err(|_| ApiError::invalid("inactive_days", "must be a number of days"))?;
+        views.retain(|v| v.days_since_last_activity.is_none_or(|d| d >= days));
+    }
+    if let Some(outcome) = params.get("outcome") {
+        match outcome {
+            "unknown" => views.retain(|v| v.outcome.is_none()),
+            "pass" | "fail" | "withdrawn" => views.retain(|v| v.outcome.as_deref() == Some(outcome)),
+            _ => return Err(ApiError::invalid("outcome", "must be pass, fail, withdrawn or unknown")),
+        }
+    }
+
+    let sort = match params.get("sort") {
+        None => Sort::Risk,
+        Some(s) => Sort::parse(s).ok_or_else(|| ApiError::invalid("sort", "unknown sort order"))?,
+    };
+    let descending = match params.get("order") {
+        None => sort != Sort::Name,
+        Some("desc") => true,
+        Some("asc") => false,
+        Some(_) => return Err(ApiError::invalid("order", "must be asc or desc")),
+    };
+    let compare = |a: &(f64, String, &str), b: &(f64, String, &str)| {
+        let ordering = a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1));
+        let ordering = if descending { ordering.reverse() } else { ordering };
+        ordering.then_with(|| a.2.cmp(b.2))
+    };
+    views.sort_by(|a, b| {
+        let (ka, kb) = (sort.key(a), sort.key(b));
+        compare(&(ka.0, ka.1, &a.learner), &(kb.0, kb.1, &b.learner))
+    });
+    if let Some(cursor) = params.get("cursor") {
+        let cursor: ListCursor = URL_SAFE_NO_PAD
+            .decode(cursor)
+            .ok()
+            .and_then(|raw| serde_json::from_slice(&raw).ok())
+            .ok_or_else(|| ApiError::invalid("cursor", "not a cursor of this list"))?;
+        let position = (cursor.k, cursor.t, cursor.l.as_str());
+        views.retain(|v| {
+            let key = sort.key(v);
+            compare(&(key.0, key.1, &v.learner), &position) == std::cmp::Ordering::Greater
+        });
+    }
+    let limit = params.non_negative("limit")?.unwrap_or(100).clamp(1, 10_000) as usize;
+    let next = (views.len() > limit).then(|| {
+        let last = &views[limit - 1];
+        let (k, t) = sort.key(last);
+        URL_SAFE_NO_PAD.encode(
+            serde_json::to_vec(&ListCursor { k, t, l: last.learner.clone() }).unwrap_or_default(),
+        )
+    });
+    views.truncate(limit);
+    list_response(&views, csv, next)
+}
+
+/// Metrics and (on-the-fly) scores as of the end of a course week.
+async fn as_of_week(
+    state: &AppState,
+    course: &metrics::CourseDates,
+    week: u32,
+) -> Result<Vec<LearnerView>, ApiError> {
+    let start = course
+        .start
+        .ok_or_else(|| ApiError::bad_request("the course has no start date and no statements"))?;
+    let cutoff = cutoff_day(start, week.max(1));
+    let cutoff_ts = cutoff.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let rows = metrics::as_of(&state.pool, course.id, cutoff).await?;
+    let activities = metrics::course_activities_before(&state.pool, course.id, cutoff).await?;
+    let context = CourseContext { weeks: f64::from(week.max(1)), activities };
+    let metrics_only: Vec<_> = rows.iter().map(|r| r.metrics.clone()).collect();
+    let (features, means) = course_features(&metrics_only, &context);
+    let model = models::active(&state.pool).await?;
+    let trained: Option<(i64, TrainedModel)> = model
+        .and_then(|m| serde_json::from_value(m.model).ok().map(|t| (m.id, t)));
+    let names = reports::course_learners(&state.pool, course.id).await?;
+    let mut views = Vec::with_capacity(rows.len());
+    for (row, feature_row) in rows.iter().zip(&features) {
+        let known = names.iter().find(|n| n.learner_id == row.learner_id);
+        let (risk, band, factors, model_id) = match &trained {
+            Some((id, model)) => {
+                let p = model.probability(feature_row).map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
+                let contributions = model
+                    .contributions(feature_row, &means)
+                    .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
+                (Some(p), Some(model.band(p).as_str().to_owned()), Some(top_factors(&contributions, feature_row, &means, 3)), Some(*id))
+            }
+            None => (None, None, None, None),
+        };
+        let m = &row.metrics;
+        let list_row = LearnerListRow {
+            learner_id: row.learner_id,
+            ifi: known.map(|k| k.ifi.clone()).unwrap_or_default(),
+            name: known.and_then(|k| k.name.clone()),
+            statements: m.statements as i32,
+            active_days: m.active_days as i32,
+            sessions: m.sessions as i32,
+            time_secs: m.time_secs,
+            completions: m.completions as i32,
+            successes: m.successes as i32,
+            failures: m.failures as i32,
+            attempts: m.attempts as i32,
+            score_sum: m.score_sum,
+            distinct_activities: m.distinct_activities as i32,
+            first_ts: None,
+            last_ts: m.days_since_last.map(|d| cutoff_ts - chrono::Duration::seconds((d * 86_400.0) as i64)),
+            regularity: m.regularity,
+            outcome: row.outcome.clone(),
+            risk_probability: risk,
+            risk_band: band,
+            risk_factors: factors,
+            risk_model_id: model_id,
+            risk_updated: None,
+        };
+        views.push(LearnerView::from_row(list_row, None, activities, cutoff_ts));
+    }
+    Ok(views)
+}
+
+/// One learner across every course they are in.
+#[utoipa::path(
+    tag = "analytics",
+    security(("basic" = [])),
+    params(
+        ("learner" = String, Query, description = "IFI key, Agent JSON or e-mail address"),
+        ("format" = Option<String>, Query, description = "json or csv")
+    ),
+    responses((status = 200, description = "{items: [LearnerView], next: null}", body = Vec<LearnerView>), (status = 404, body = ErrorBody))
+)]
+#[get("/learners/courses")]
+pub async fn learner_courses(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    auth.require(Access::AnalyticsRead)?;
+    let params = QueryParams::parse(req.query_string())?;
+    params.allow_only(&["learner", "format"])?;
+    let (ifi, _) = learner_ifi(params.required("learner")?)?;
+    let learner = reports::learner_id(&state.pool, &ifi)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no learner {ifi}")))?;
+    let now = Utc::now();
+    let mut views = Vec::new();
+    for row in reports::learner_courses(&state.pool, learner).await? {
+        let course = metrics::course_by_iri(&state.pool, &row.course_iri).await?;
+        let activities = match course {
+            Some(c) => metrics::course_activities(&state.pool, c.id).await?,
+            None => 0.0,
+        };
+        views.push(LearnerView::from_row(row.row, Some(row.course_iri), activities, now));
+    }
+    list_response(&views, wants_csv(&req, &params)?, None)
+}

@@ -1,0 +1,112 @@
+//! The analytics REST API for instructors and BI tools (outside the xAPI base path).
+//!
+//! Reads need the `analytics/read` scope, writes `analytics/write`. Every list is also
+//! available as CSV (`Accept: text/csv` or `format=csv`) with the same, stable column names.
+//! Learners and courses travel as query parameters: a course is its IRI, a learner an IFI
+//! key (`mbox:mailto:ann@example.edu`, `account:https://lms.example.edu|s123`), an Agent as
+//! JSON, or an e-mail address.
+
+pub mod courses;
+pub mod learners;
+pub mod models;
+pub mod outcomes;
+pub mod trail;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::error::ApiError;
+use super::query::QueryParams;
+use super::state::AppState;
+use crate::store::analytics::metrics::{self, CourseDates};
+use crate::xapi::{XapiVersion, ifi_key, parse_agent_param};
+
+/// Whether the client asked for CSV.
+pub fn wants_csv(req: &HttpRequest, params: &QueryParams) -> Result<bool, ApiError> {
+    match params.get("format") {
+        Some("csv") => return Ok(true),
+        Some("json") => return Ok(false),
+        Some(_) => return Err(ApiError::invalid("format", "must be json or csv")),
+        None => {}
+    }
+    Ok(req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/csv")))
+}
+
+/// Rows as CSV (header from the field names) or as `{"items": [...], "next": ...}`.
+pub fn list_response<T: Serialize>(rows: &[T], csv: bool, next: Option<String>) -> Result<HttpResponse, ApiError> {
+    if csv {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        for row in rows {
+            writer.serialize(row).map_err(ApiError::internal)?;
+        }
+        let body = writer.into_inner().map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
+        let mut response = HttpResponse::Ok();
+        response.content_type("text/csv; charset=utf-8");
+        if let Some(next) = &next {
+            response.insert_header(("X-Next-Cursor", next.as_str()));
+        }
+        return Ok(response.body(body));
+    }
+    Ok(HttpResponse::Ok().json(json!({ "items": rows, "next": next })))
+}
+
+/// The course named by the `course` parameter; 404 when the LRS has never seen it.
+pub async fn course_param(state: &AppState, params: &QueryParams) -> Result<CourseDates, ApiError> {
+    let iri = params.required("course")?;
+    metrics::course_by_iri(&state.pool, iri)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no course {iri} (no statement has named it)")))
+}
+
+/// A learner's IFI key from a query parameter or an uploaded row.
+pub fn learner_ifi(text: &str) -> Result<(String, Value), ApiError> {
+    let text = text.trim();
+    let agent = if text.starts_with('{') {
+        parse_agent_param(text, XapiVersion::V2_0(0)).map_err(|e| ApiError::invalid("learner", e.message))?
+    } else if let Some(rest) = text.strip_prefix("account:") {
+        let (home, name) = rest
+            .rsplit_once('|')
+            .ok_or_else(|| ApiError::invalid("learner", "an account key is account:<homePage>|<name>"))?;
+        json!({"objectType": "Agent", "account": {"homePage": home, "name": name}})
+    } else if let Some(mbox) = text.strip_prefix("mbox:") {
+        json!({"objectType": "Agent", "mbox": mbox})
+    } else if let Some(sum) = text.strip_prefix("mbox_sha1sum:") {
+        json!({"objectType": "Agent", "mbox_sha1sum": sum})
+    } else if let Some(openid) = text.strip_prefix("openid:") {
+        json!({"objectType": "Agent", "openid": openid})
+    } else if text.starts_with("mailto:") {
+        json!({"objectType": "Agent", "mbox": text})
+    } else if text.contains('@') && !text.contains(' ') {
+        json!({"objectType": "Agent", "mbox": format!("mailto:{text}")})
+    } else {
+        return Err(ApiError::invalid(
+            "learner",
+            "give an IFI key (mbox:mailto:..., account:<homePage>|<name>, openid:..., mbox_sha1sum:...), an Agent as JSON, or an e-mail address",
+        ));
+    };
+    let ifi = ifi_key(&agent).ok_or_else(|| ApiError::invalid("learner", "does not identify an Agent"))?;
+    Ok((ifi, agent))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learners_can_be_named_several_ways() {
+        let by_key = learner_ifi("mbox:mailto:ann@example.edu").expect("key").0;
+        let by_email = learner_ifi("ann@example.edu").expect("email").0;
+        let by_json = learner_ifi(r#"{"mbox": "mailto:ann@example.edu"}"#).expect("json").0;
+        assert_eq!(by_key, by_email);
+        assert_eq!(by_key, by_json);
+        let account = learner_ifi("account:https://lms.example.edu|s1").expect("account").0;
+        assert!(account.starts_with("account:"), "{account}");
+        assert!(learner_ifi("not a learner").is_err());
+    }
+}

@@ -1,0 +1,243 @@
+//! At-risk models: train, list, inspect, evaluate, activate.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::{list_response, wants_csv};
+use crate::analytics::model::{Algorithm, TrainedModel};
+use crate::analytics::training::{self, TrainSpec, TrainingError};
+use crate::auth::Access;
+use crate::http::auth::Authenticated;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::query::QueryParams;
+use crate::http::state::AppState;
+use crate::store::analytics::models::{self, EvaluationRow, ModelRow};
+
+impl From<TrainingError> for ApiError {
+    fn from(error: TrainingError) -> ApiError {
+        match error {
+            TrainingError::UnknownCourse(iri) => ApiError::NotFound(format!("no course {iri}")),
+            TrainingError::Database(e) => e.into(),
+            other => ApiError::bad_request(other.to_string()),
+        }
+    }
+}
+
+/// A model in the list.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ModelSummary {
+    id: i64,
+    created: DateTime<Utc>,
+    algorithm: String,
+    cutoff_week: i32,
+    /// Course IRIs, separated by spaces.
+    training_courses: String,
+    training_rows: Option<u64>,
+    active: bool,
+    trained_by: String,
+}
+
+impl From<&ModelRow> for ModelSummary {
+    fn from(row: &ModelRow) -> Self {
+        ModelSummary {
+            id: row.id,
+            created: row.created,
+            algorithm: row.algorithm.clone(),
+            cutoff_week: row.cutoff_week,
+            training_courses: row.training_courses.join(" "),
+            training_rows: row.training.get("rows").and_then(Value::as_u64),
+            active: row.active,
+            trained_by: row.trained_by.clone(),
+        }
+    }
+}
+
+/// Every trained model, newest first.
+#[utoipa::path(
+    tag = "analytics",
+    security(("basic" = [])),
+    params(("format" = Option<String>, Query)),
+    responses((status = 200, description = "{items: [ModelSummary], next: null}", body = Vec<ModelSummary>))
+)]
+#[get("/models")]
+pub async fn list_models(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    auth.require(Access::AnalyticsRead)?;
+    let params = QueryParams::parse(req.query_string())?;
+    params.allow_only(&["format"])?;
+    let rows = models::list(&state.pool).await?;
+    let summaries: Vec<ModelSummary> = rows.iter().map(ModelSummary::from).collect();
+    list_response(&summaries, wants_csv(&req, &params)?, None)
+}
+
+/// What to train.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrainRequest {
+    /// Course IRIs whose learners have known outcomes.
+    courses: Vec<String>,
+    /// Features use only statements before the end of this course week (default 4).
+    cutoff_week: Option<u32>,
+    /// `logistic_regression` (default).
+    algorithm: Option<String>,
+    /// Decision threshold for the high band and for precision/recall (default 0.5).
+    threshold: Option<f64>,
+    /// Make it the model that scores live courses (default false).
+    activate: Option<bool>,
+}
+
+fn parse_algorithm(name: Option<&str>) -> Result<Algorithm, ApiError> {
+    match name.unwrap_or("logistic_regression") {
+        "logistic_regression" => Ok(Algorithm::LogisticRegression),
+        other => Err(ApiError::invalid("algorithm", format!("unknown algorithm {other}; available: logistic_regression"))),
+    }
+}
+
+/// Train a model on courses with known outcomes, features as of a cutoff week.
+#[utoipa::path(
+    tag = "analytics",
+    security(("basic" = [])),
+    request_body = TrainRequest,
+    responses((status = 201, description = "the model (as GET /analytics/models/{id})", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+#[post("/models")]
+pub async fn train_model(auth: Authenticated, state: web::Data<AppState>, body: web::Json<TrainRequest>) -> Result<HttpResponse, ApiError> {
+    let principal = auth.require(Access::AnalyticsWrite)?;
+    let request = body.into_inner();
+    if request.courses.is_empty() {
+        return Err(ApiError::invalid("courses", "name at least one course"));
+    }
+    let threshold = request.threshold.unwrap_or(0.5);
+    if !(0.0..=1.0).contains(&threshold) || threshold == 0.0 {
+        return Err(ApiError::invalid("threshold", "must be in (0, 1]"));
+    }
+    let spec = TrainSpec {
+        courses: request.courses,
+        cutoff_week: request.cutoff_week.unwrap_or(4).max(1),
+        algorithm: parse_algorithm(request.algorithm.as_deref())?,
+        threshold,
+    };
+    let id = training::train(&state.pool, &spec, &principal.key).await?;
+    if request.activate.unwrap_or(false) {
+        models::activate(&state.pool, id).await?;
+    }
+    let detail = model_detail(&state, id).await?;
+    Ok(HttpResponse::Created().json(detail))
+}
+
+async fn model_detail(state: &AppState, id: i64) -> Result<Value, ApiError> {
+    let row = models::get(&state.pool, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no model {id}")))?;
+    let trained: TrainedModel = serde_json::from_value(row.model.clone()).map_err(ApiError::internal)?;
+    let features: Vec<Value> = trained
+        .feature_names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            json!({
+                "feature": name,
+                "coefficient": trained.coefficients.get(i),
+                "training_mean": trained.means.get(i),
+                "training_std": trained.stds.get(i),
+            })
+        })
+        .collect();
+    let evaluations: Vec<Value> = models::evaluations(&state.pool, id)
+        .await?
+        .iter()
+        .map(evaluation_view)
+        .collect();
+    Ok(json!({
+        "id": row.id,
+        "created": row.created,
+        "algorithm": row.algorithm,
+        "cutoff_week": row.cutoff_week,
+        "training_courses": row.training_courses,
+        "active": row.active,
+        "trained_by": row.trained_by,
+        "threshold": trained.threshold,
+        "intercept": trained.intercept,
+        "features": features,
+        "training": row.training,
+        "evaluations": evaluations,
+    }))
+}
+
+fn evaluation_view(row: &EvaluationRow) -> Value {
+    json!({
+        "id": row.id,
+        "created": row.created,
+        "courses": row.courses,
+        "cutoff_week": row.cutoff_week,
+        "metrics": row.metrics,
+    })
+}
+
+/// A model: features with coefficients, training metrics and evaluations.
+#[utoipa::path(
+    tag = "analytics",
+    security(("basic" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody))
+)]
+#[get("/models/{id}")]
+pub async fn get_model(auth: Authenticated, state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    auth.require(Access::AnalyticsRead)?;
+    Ok(HttpResponse::Ok().json(model_detail(&state, id.into_inner()).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluateRequest {
+    /// Course IRIs with known outcomes (not those the model was trained on, for an honest figure).
+    courses: Vec<String>,
+    /// Default: the model's own cutoff week.
+    cutoff_week: Option<u32>,
+}
+
+/// Evaluate a model on other courses at a cutoff week: ROC AUC, precision and recall at the
+/// model's threshold, Brier score, counts.
+#[utoipa::path(
+    tag = "analytics",
+    security(("basic" = [])),
+    params(("id" = i64, Path)),
+    request_body = EvaluateRequest,
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+#[post("/models/{id}/evaluations")]
+pub async fn evaluate_model(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: web::Json<EvaluateRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Access::AnalyticsWrite)?;
+    let request = body.into_inner();
+    if request.courses.is_empty() {
+        return Err(ApiError::invalid("courses", "name at least one course"));
+    }
+    let id = id.into_inner();
+    let evaluation = training::evaluate(&state.pool, id, &request.courses, request.cutoff_week)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no model {id}")))?;
+    Ok(HttpResponse::Created().json(evaluation_view(&evaluation)))
+}
+
+/// Make a model the one that scores live courses (every score is then refreshed).
+#[utoipa::path(
+    tag = "analytics",
+    security(("basic" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody))
+)]
+#[post("/models/{id}/activate")]
+pub async fn activate_model(auth: Authenticated, state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    auth.require(Access::AnalyticsWrite)?;
+    let id = id.into_inner();
+    if !models::activate(&state.pool, id).await? {
+        return Err(ApiError::NotFound(format!("no model {id}")));
+    }
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,124 @@
+//! Outcome upload for student-information systems: who passed, failed or withdrew.
+
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{course_param, learner_ifi};
+use crate::analytics::classify::Outcome;
+use crate::auth::Access;
+use crate::http::auth::Authenticated;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::query::QueryParams;
+use crate::http::state::AppState;
+use crate::store::analytics::reports;
+
+/// One uploaded outcome (JSON form). In CSV: columns `learner,outcome`.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeRow {
+    /// An Agent (object), or an IFI key or e-mail address (string).
+    #[schema(value_type = Object)]
+    learner: Value,
+    /// pass, fail or withdrawn (passed, failed, completed, dropped... are understood too).
+    outcome: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UploadSummary {
+    /// Outcomes recorded (learners unknown until now are created).
+    recorded: u64,
+}
+
+/// Record outcomes for learners of a course (they take precedence over outcomes read from
+/// statements). JSON: an array of `{learner, outcome}`; CSV: `learner,outcome` with a header.
+#[utoipa::path(
+    tag = "analytics",
+    security(("basic" = [])),
+    params(("course" = String, Query)),
+    request_body(content = Vec<OutcomeRow>, description = "JSON array, or text/csv with columns learner,outcome"),
+    responses((status = 200, body = UploadSummary), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+#[post("/outcomes")]
+pub async fn upload_outcomes(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Access::AnalyticsWrite)?;
+    let params = QueryParams::parse(req.query_string())?;
+    params.allow_only(&["course"])?;
+    let course = course_param(&state, &params).await?;
+    let media = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let raw: Vec<(String, String)> = match media.as_str() {
+        "application/json" => {
+            let rows: Vec<OutcomeRow> = serde_json::from_slice(&body)
+                .map_err(|e| ApiError::bad_request(format!("expected a JSON array of {{learner, outcome}}: {e}")))?;
+            rows.into_iter()
+                .map(|r| {
+                    let learner = match r.learner {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    (learner, r.outcome)
+                })
+                .collect()
+        }
+        "text/csv" => parse_csv(&body)?,
+        other => {
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "send application/json or text/csv, not {other}"
+            )));
+        }
+    };
+    if raw.len() > 100_000 {
+        return Err(ApiError::PayloadTooLarge("at most 100,000 outcomes per upload".into()));
+    }
+    let mut outcomes = Vec::with_capacity(raw.len());
+    for (i, (learner, outcome)) in raw.iter().enumerate() {
+        let (ifi, agent) = learner_ifi(learner)
+            .map_err(|e| ApiError::invalid(format!("[{i}].learner"), e.to_string()))?;
+        let outcome = Outcome::parse(outcome).ok_or_else(|| {
+            ApiError::invalid(format!("[{i}].outcome"), "must be pass, fail or withdrawn")
+        })?;
+        outcomes.push((ifi, agent, outcome.as_str().to_owned()));
+    }
+    let recorded = reports::upload_outcomes(&state.pool, course.id, &outcomes).await?;
+    Ok(HttpResponse::Ok().json(UploadSummary { recorded }))
+}
+
+fn parse_csv(body: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
+    let mut reader = csv::Reader::from_reader(body);
+    let headers = reader
+        .headers()
+        .map_err(|e| ApiError::bad_request(format!("unreadable CSV header: {e}")))?
+        .clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+            .ok_or_else(|| ApiError::bad_request(format!("the CSV needs a '{name}' column")))
+    };
+    let (learner, outcome) = (column("learner")?, column("outcome")?);
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| ApiError::bad_request(format!("CSV row {}: {e}", i + 2)))?;
+        rows.push((
+            record.get(learner).unwrap_or_default().to_owned(),
+            record.get(outcome).unwrap_or_default().to_owned(),
+        ));
+    }
+    Ok(rows)
+}

@@ -1,0 +1,139 @@
+//! Drill-down: one learner's daily timeline in a course, and the statements behind it.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{course_param, learner_ifi, list_response, wants_csv};
+use crate::auth::Access;
+use crate::http::auth::Authenticated;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::query::QueryParams;
+use crate::http::state::AppState;
+use crate::store::analytics::reports;
+
+/// One day of a learner's activity in a course.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TrailDayView {
+    day: NaiveDate,
+    week: Option<i64>,
+    statements: i32,
+    sessions: i32,
+    time_on_task_minutes: f64,
+    completions: i32,
+    successes: i32,
+    failures: i32,
+    attempts: i32,
+    mean_score: Option<f64>,
+}
+
+async fn learner_in_course(state: &AppState, params: &QueryParams) -> Result<(i64, i64, Option<NaiveDate>), ApiError> {
+    let course = course_param(state, params).await?;
+    let (ifi, _) = learner_ifi(params.required("learner")?)?;
+    let learner = reports::learner_id(&state.pool, &ifi)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no learner {ifi}")))?;
+    Ok((course.id, learner, course.start))
+}
+
+/// A learner's daily timeline in a course.
+#[utoipa::path(
+    tag = "analytics",
+    security(("basic" = [])),
+    params(("course" = String, Query), ("learner" = String, Query), ("format" = Option<String>, Query)),
+    responses((status = 200, description = "{items: [TrailDayView], next: null}", body = Vec<TrailDayView>), (status = 404, body = ErrorBody))
+)]
+#[get("/learners/trail")]
+pub async fn learner_trail(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    auth.require(Access::AnalyticsRead)?;
+    let params = QueryParams::parse(req.query_string())?;
+    params.allow_only(&["course", "learner", "format"])?;
+    let (course, learner, start) = learner_in_course(&state, &params).await?;
+    let days: Vec<TrailDayView> = reports::trail(&state.pool, course, learner)
+        .await?
+        .into_iter()
+        .map(|d| TrailDayView {
+            day: d.day,
+            week: start.map(|s| (d.day - s).num_days().div_euclid(7) + 1),
+            statements: d.statements,
+            sessions: d.sessions,
+            time_on_task_minutes: (d.time_secs / 0.6).round() / 100.0,
+            completions: d.completions,
+            successes: d.successes,
+            failures: d.failures,
+            attempts: d.attempts,
+            mean_score: (d.attempts > 0).then(|| d.score_sum / f64::from(d.attempts)),
+        })
+        .collect();
+    list_response(&days, wants_csv(&req, &params)?, None)
+}
+
+/// A statement behind the timeline.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TrailStatement {
+    timestamp: DateTime<Utc>,
+    statement_id: Option<String>,
+    verb: Option<String>,
+    activity: Option<String>,
+    activity_name: Option<String>,
+    score: Option<f64>,
+    success: Option<bool>,
+    completion: Option<bool>,
+    duration: Option<String>,
+}
+
+/// The statements behind a learner's timeline (one day with `day`, else `since`/`until`),
+/// oldest first, at most 1000.
+#[utoipa::path(
+    tag = "analytics",
+    security(("basic" = [])),
+    params(
+        ("course" = String, Query), ("learner" = String, Query),
+        ("day" = Option<NaiveDate>, Query, description = "one UTC day"),
+        ("since" = Option<String>, Query), ("until" = Option<String>, Query),
+        ("format" = Option<String>, Query)
+    ),
+    responses((status = 200, description = "{items: [TrailStatement], next: null}", body = Vec<TrailStatement>), (status = 404, body = ErrorBody))
+)]
+#[get("/learners/statements")]
+pub async fn learner_statements(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    auth.require(Access::AnalyticsRead)?;
+    let params = QueryParams::parse(req.query_string())?;
+    params.allow_only(&["course", "learner", "day", "since", "until", "format"])?;
+    let (course, learner, _) = learner_in_course(&state, &params).await?;
+    let version = crate::xapi::XapiVersion::V2_0(0);
+    let (from, to) = match params.get("day") {
+        Some(day) => {
+            let day: NaiveDate = day.parse().map_err(|_| ApiError::invalid("day", "must be a date (YYYY-MM-DD)"))?;
+            let from = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+            (from, from + chrono::Duration::days(1))
+        }
+        None => (
+            params.timestamp("since", version)?.unwrap_or(DateTime::<Utc>::MIN_UTC),
+            params.timestamp("until", version)?.unwrap_or(DateTime::<Utc>::MAX_UTC),
+        ),
+    };
+    let rows = reports::trail_statements(&state.pool, course, learner, from, to, 1000).await?;
+    let text = |s: &Value, p: &str| s.pointer(p).and_then(Value::as_str).map(str::to_owned);
+    let statements: Vec<TrailStatement> = rows
+        .into_iter()
+        .map(|(ts, s)| TrailStatement {
+            timestamp: ts,
+            statement_id: text(&s, "/id"),
+            verb: text(&s, "/verb/id"),
+            activity: text(&s, "/object/id"),
+            activity_name: s
+                .pointer("/object/definition/name")
+                .and_then(Value::as_object)
+                .and_then(|m| m.values().next())
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            score: s.pointer("/result/score/scaled").and_then(Value::as_f64),
+            success: s.pointer("/result/success").and_then(Value::as_bool),
+            completion: s.pointer("/result/completion").and_then(Value::as_bool),
+            duration: text(&s, "/result/duration"),
+        })
+        .collect();
+    list_response(&statements, wants_csv(&req, &params)?, None)
+}

@@ -1,0 +1,158 @@
+//! Courses, learners and registrations.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde_json::Value;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::store::statements::sha256;
+
+/// A course as named by a statement, with the day of that statement.
+pub struct CourseSeen {
+    pub iri: String,
+    pub title: Option<String>,
+    pub day: NaiveDate,
+}
+
+/// Creates unknown courses and returns the id of every course named. A title seen in a
+/// statement fills an empty title; `first_day` moves earlier as earlier statements arrive.
+pub async fn upsert_courses(
+    conn: &mut PgConnection,
+    courses: &[CourseSeen],
+) -> sqlx::Result<HashMap<String, i64>> {
+    // One row per course (ON CONFLICT cannot touch a row twice in one statement).
+    let mut merged: Vec<(String, Option<String>, NaiveDate)> = Vec::new();
+    for course in courses {
+        match merged.iter_mut().find(|(iri, _, _)| *iri == course.iri) {
+            Some(entry) => {
+                entry.2 = entry.2.min(course.day);
+                if entry.1.is_none() {
+                    entry.1.clone_from(&course.title);
+                }
+            }
+            None => merged.push((course.iri.clone(), course.title.clone(), course.day)),
+        }
+    }
+    let iris: Vec<String> = merged.iter().map(|c| c.0.clone()).collect();
+    let shas: Vec<Vec<u8>> = iris.iter().map(|i| sha256(i)).collect();
+    let titles: Vec<Option<String>> = merged.iter().map(|c| c.1.clone()).collect();
+    let days: Vec<NaiveDate> = merged.iter().map(|c| c.2).collect();
+    let rows = sqlx::query!(
+        r#"insert into courses (iri, iri_sha, title, first_day)
+           select * from unnest($1::text[], $2::bytea[], $3::text[], $4::date[])
+           on conflict (iri_sha) do update
+           set title = coalesce(courses.title, excluded.title),
+               first_day = least(courses.first_day, excluded.first_day)
+           returning id, iri"#,
+        &iris,
+        &shas,
+        &titles as &[Option<String>],
+        &days
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.iri, r.id)).collect())
+}
+
+/// A learner as named by a statement.
+pub struct LearnerSeen {
+    pub ifi: String,
+    pub agent: Value,
+    pub name: Option<String>,
+}
+
+pub async fn upsert_learners(
+    conn: &mut PgConnection,
+    learners: &[LearnerSeen],
+) -> sqlx::Result<HashMap<String, i64>> {
+    let mut merged: Vec<&LearnerSeen> = Vec::new();
+    for learner in learners {
+        if !merged.iter().any(|l| l.ifi == learner.ifi) {
+            merged.push(learner);
+        }
+    }
+    let ifis: Vec<String> = merged.iter().map(|l| l.ifi.clone()).collect();
+    let shas: Vec<Vec<u8>> = ifis.iter().map(|i| sha256(i)).collect();
+    let agents: Vec<String> = merged.iter().map(|l| l.agent.to_string()).collect();
+    let names: Vec<Option<String>> = merged.iter().map(|l| l.name.clone()).collect();
+    let rows = sqlx::query!(
+        r#"insert into learners (ifi, ifi_sha, agent, name)
+           select i, s, a::jsonb, n from unnest($1::text[], $2::bytea[], $3::text[], $4::text[])
+               as t(i, s, a, n)
+           on conflict (ifi_sha) do update set name = coalesce(excluded.name, learners.name)
+           returning id, ifi"#,
+        &ifis,
+        &shas,
+        &agents,
+        &names as &[Option<String>]
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.ifi, r.id)).collect())
+}
+
+/// Records registration → course pairs; returns the registrations that were new (their
+/// pending statements can now be applied).
+pub async fn remember_registrations(
+    conn: &mut PgConnection,
+    pairs: &[(Uuid, i64)],
+) -> sqlx::Result<Vec<Uuid>> {
+    let mut unique: Vec<(Uuid, i64)> = Vec::new();
+    for pair in pairs {
+        if !unique.iter().any(|(r, _)| *r == pair.0) {
+            unique.push(*pair);
+        }
+    }
+    let registrations: Vec<Uuid> = unique.iter().map(|p| p.0).collect();
+    let courses: Vec<i64> = unique.iter().map(|p| p.1).collect();
+    sqlx::query_scalar!(
+        r#"insert into registration_courses (registration, course_id)
+           select * from unnest($1::uuid[], $2::bigint[])
+           on conflict (registration) do nothing
+           returning registration"#,
+        &registrations,
+        &courses
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
+pub async fn courses_of_registrations(
+    conn: &mut PgConnection,
+    registrations: &[Uuid],
+) -> sqlx::Result<HashMap<Uuid, i64>> {
+    let rows = sqlx::query!(
+        "select registration, course_id from registration_courses where registration = any($1)",
+        registrations
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.registration, r.course_id)).collect())
+}
+
+/// Parks statements whose registration names no known course yet.
+pub async fn park(conn: &mut PgConnection, pending: &[(Uuid, i64)]) -> sqlx::Result<()> {
+    let registrations: Vec<Uuid> = pending.iter().map(|p| p.0).collect();
+    let seqs: Vec<i64> = pending.iter().map(|p| p.1).collect();
+    sqlx::query!(
+        r#"insert into analytics_pending (registration, seq)
+           select * from unnest($1::uuid[], $2::bigint[]) on conflict do nothing"#,
+        &registrations,
+        &seqs
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Takes the parked statements of these registrations back.
+pub async fn unpark(conn: &mut PgConnection, registrations: &[Uuid]) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!(
+        "delete from analytics_pending where registration = any($1) returning seq",
+        registrations
+    )
+    .fetch_all(&mut *conn)
+    .await
+}

@@ -1,0 +1,12 @@
+//! The analytics tables: the queue, courses and learners, learning events and the aggregates
+//! materialized from them, models.
+
+pub mod activities;
+pub mod days;
+pub mod entities;
+pub mod events;
+pub mod metrics;
+pub mod models;
+pub mod queue;
+pub mod reports;
+pub mod totals;

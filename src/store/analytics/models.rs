@@ -1,0 +1,186 @@
+//! Trained models and their evaluations.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::PgPool;
+
+#[derive(Debug, Clone)]
+pub struct ModelRow {
+    pub id: i64,
+    pub created: DateTime<Utc>,
+    pub algorithm: String,
+    pub cutoff_week: i32,
+    pub training_courses: Vec<String>,
+    pub model: Value,
+    pub training: Value,
+    pub active: bool,
+    pub trained_by: String,
+}
+
+pub struct NewModel<'a> {
+    pub algorithm: &'a str,
+    pub cutoff_week: i32,
+    pub training_courses: &'a [String],
+    pub model: &'a Value,
+    pub training: &'a Value,
+    pub trained_by: &'a str,
+}
+
+pub async fn insert(pool: &PgPool, new: &NewModel<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"insert into analytics_models (algorithm, cutoff_week, training_courses, model, training, trained_by)
+           values ($1, $2, $3, $4, $5, $6) returning id"#,
+        new.algorithm,
+        new.cutoff_week,
+        new.training_courses,
+        new.model,
+        new.training,
+        new.trained_by
+    )
+    .fetch_one(pool)
+    .await
+}
+
+pub async fn list(pool: &PgPool) -> sqlx::Result<Vec<ModelRow>> {
+    sqlx::query_as!(
+        ModelRow,
+        r#"select id, created, algorithm, cutoff_week, training_courses, model, training, active, trained_by
+           from analytics_models order by id desc"#
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn get(pool: &PgPool, id: i64) -> sqlx::Result<Option<ModelRow>> {
+    sqlx::query_as!(
+        ModelRow,
+        r#"select id, created, algorithm, cutoff_week, training_courses, model, training, active, trained_by
+           from analytics_models where id = $1"#,
+        id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn active(pool: &PgPool) -> sqlx::Result<Option<ModelRow>> {
+    sqlx::query_as!(
+        ModelRow,
+        r#"select id, created, algorithm, cutoff_week, training_courses, model, training, active, trained_by
+           from analytics_models where active"#
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// Makes this model the one that scores live courses; every score becomes stale.
+pub async fn activate(pool: &PgPool, id: i64) -> sqlx::Result<bool> {
+    let mut tx = pool.begin().await?;
+    let exists = sqlx::query_scalar!("select id from analytics_models where id = $1 for update", id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some();
+    if !exists {
+        return Ok(false);
+    }
+    sqlx::query!("update analytics_models set active = false where active and id <> $1", id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!("update analytics_models set active = true where id = $1", id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!("update learner_courses set risk_stale = true where not risk_stale")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+#[derive(Debug, Clone)]
+pub struct EvaluationRow {
+    pub id: i64,
+    pub model_id: i64,
+    pub created: DateTime<Utc>,
+    pub courses: Vec<String>,
+    pub cutoff_week: i32,
+    pub metrics: Value,
+}
+
+pub async fn insert_evaluation(
+    pool: &PgPool,
+    model_id: i64,
+    courses: &[String],
+    cutoff_week: i32,
+    metrics: &Value,
+) -> sqlx::Result<EvaluationRow> {
+    sqlx::query_as!(
+        EvaluationRow,
+        r#"insert into analytics_evaluations (model_id, courses, cutoff_week, metrics)
+           values ($1, $2, $3, $4)
+           returning id, model_id, created, courses, cutoff_week, metrics"#,
+        model_id,
+        courses,
+        cutoff_week,
+        metrics
+    )
+    .fetch_one(pool)
+    .await
+}
+
+pub async fn evaluations(pool: &PgPool, model_id: i64) -> sqlx::Result<Vec<EvaluationRow>> {
+    sqlx::query_as!(
+        EvaluationRow,
+        r#"select id, model_id, created, courses, cutoff_week, metrics
+           from analytics_evaluations where model_id = $1 order by id desc"#,
+        model_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Courses with learners whose score is stale.
+pub async fn stale_courses(pool: &PgPool, limit: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!(
+        r#"select distinct course_id as "course_id!" from learner_courses where risk_stale limit $1"#,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A learner's new score.
+pub struct Score {
+    pub learner_id: i64,
+    pub probability: f64,
+    pub band: String,
+    pub factors: Value,
+}
+
+pub async fn write_scores(pool: &PgPool, course_id: i64, model_id: i64, scores: &[Score]) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"update learner_courses lc
+           set risk_probability = s.p, risk_band = s.band, risk_factors = s.factors::jsonb,
+               risk_model_id = $2, risk_updated = now(), risk_stale = false
+           from unnest($3::bigint[], $4::float8[], $5::text[], $6::text[]) as s(learner_id, p, band, factors)
+           where lc.course_id = $1 and lc.learner_id = s.learner_id"#,
+        course_id,
+        model_id,
+        &scores.iter().map(|s| s.learner_id).collect::<Vec<_>>(),
+        &scores.iter().map(|s| s.probability).collect::<Vec<_>>(),
+        &scores.iter().map(|s| s.band.clone()).collect::<Vec<_>>(),
+        &scores.iter().map(|s| s.factors.to_string()).collect::<Vec<_>>(),
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Clears the stale flag of a course's learners when no model can score them.
+pub async fn clear_stale(pool: &PgPool, course_id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update learner_courses set risk_stale = false where course_id = $1 and risk_stale",
+        course_id
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}

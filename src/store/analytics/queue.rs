@@ -1,0 +1,91 @@
+//! The analytics queue: statements waiting to be applied.
+
+use serde_json::Value;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// A statement to apply.
+pub struct QueuedStatement {
+    pub seq: i64,
+    pub id: Uuid,
+    pub voided: bool,
+    pub statement: Value,
+}
+
+/// Takes up to `limit` statements off the queue, oldest first. The deletion commits with the
+/// rest of the batch, so a failed batch returns them; SKIP LOCKED lets several LRS processes
+/// drain the queue together.
+pub async fn claim(conn: &mut PgConnection, limit: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!(
+        r#"delete from analytics_queue
+           where seq in (select seq from analytics_queue order by seq
+                         limit $1 for update skip locked)
+           returning seq"#,
+        limit
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
+pub async fn load(conn: &mut PgConnection, seqs: &[i64]) -> sqlx::Result<Vec<QueuedStatement>> {
+    sqlx::query_as!(
+        QueuedStatement,
+        "select seq, id, voided, statement from statements where seq = any($1) order by seq",
+        seqs
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Puts statements (back) on the queue.
+pub async fn enqueue(conn: &mut PgConnection, seqs: &[i64]) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into analytics_queue (seq) select unnest($1::bigint[]) on conflict do nothing",
+        seqs
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a statement the worker could not apply.
+pub async fn record_failure(conn: &mut PgConnection, seq: i64, error: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"insert into analytics_failures (seq, error) values ($1, $2)
+           on conflict (seq) do update set error = excluded.error, at = now()"#,
+        seq,
+        error
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Statements waiting in the queue (for /ready-style monitoring and the benchmarks).
+pub async fn backlog(pool: &sqlx::PgPool) -> sqlx::Result<i64> {
+    Ok(sqlx::query_scalar!("select count(*) from analytics_queue")
+        .fetch_one(pool)
+        .await?
+        .unwrap_or(0))
+}
+
+/// The sequence numbers of statements, by id (voiding targets).
+pub async fn seqs_of(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!("select seq from statements where id = any($1)", ids)
+        .fetch_all(&mut *conn)
+        .await
+}
+
+/// Takes one given statement off the queue (isolating a failing batch); false when another
+/// worker has it.
+pub async fn claim_one(conn: &mut PgConnection, seq: i64) -> sqlx::Result<bool> {
+    Ok(sqlx::query_scalar!(
+        r#"delete from analytics_queue
+           where seq = (select seq from analytics_queue where seq = $1 for update skip locked)
+           returning seq"#,
+        seq
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some())
+}

@@ -1,0 +1,341 @@
+//! Queries behind the analytics REST API.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+use sqlx::PgPool;
+
+use crate::store::statements::sha256;
+
+#[derive(Debug, Clone)]
+pub struct CourseRow {
+    pub id: i64,
+    pub iri: String,
+    pub title: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub first_day: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub learners: i64,
+    pub statements: i64,
+    pub active_last_7_days: i64,
+    pub high_risk: i64,
+    pub activities: i64,
+}
+
+/// Courses by id, after a cursor.
+pub async fn courses(pool: &PgPool, after: i64, limit: i64) -> sqlx::Result<Vec<CourseRow>> {
+    sqlx::query_as!(
+        CourseRow,
+        r#"
+        select c.id, c.iri, c.title, c.start_date, c.first_day, c.end_date,
+               coalesce(l.learners, 0) as "learners!", coalesce(l.statements, 0) as "statements!",
+               coalesce(l.active, 0) as "active_last_7_days!", coalesce(l.high, 0) as "high_risk!",
+               (select count(*) from course_activities ca where ca.course_id = c.id) as "activities!"
+        from courses c
+        left join lateral (
+            select count(*) as learners, sum(statements)::bigint as statements,
+                   count(*) filter (where last_ts > now() - interval '7 days') as active,
+                   count(*) filter (where risk_band = 'high') as high
+            from learner_courses lc where lc.course_id = c.id
+        ) l on true
+        where c.id > $1
+        order by c.id
+        limit $2
+        "#,
+        after,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn course(pool: &PgPool, id: i64) -> sqlx::Result<Option<CourseRow>> {
+    Ok(courses(pool, id - 1, 1).await?.into_iter().find(|c| c.id == id))
+}
+
+pub async fn set_course_settings(
+    pool: &PgPool,
+    id: i64,
+    title: Option<&str>,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "update courses set title = $2, start_date = $3, end_date = $4 where id = $1",
+        id,
+        title,
+        start,
+        end
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Weekly rates and relative features move with the course dates.
+    sqlx::query!("update learner_courses set risk_stale = true where course_id = $1", id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+#[derive(Debug, Clone)]
+pub struct WeekRow {
+    pub week: i32,
+    pub statements: i64,
+    pub time_secs: f64,
+    pub active_learners: i64,
+    pub new_learners: i64,
+}
+
+/// Per course week (1 = the week starting on the course start).
+pub async fn weekly(pool: &PgPool, course_id: i64, start: NaiveDate) -> sqlx::Result<Vec<WeekRow>> {
+    sqlx::query_as!(
+        WeekRow,
+        r#"
+        with days as (
+            select ld.learner_id, ((ld.day - $2) / 7 + 1)::int as week, ld.statements, ld.time_secs
+            from learner_days ld where ld.course_id = $1
+        ),
+        firsts as (
+            select learner_id, min(week) as week from days group by learner_id
+        )
+        select d.week as "week!", sum(d.statements)::bigint as "statements!",
+               sum(d.time_secs)::float8 as "time_secs!",
+               count(distinct d.learner_id) as "active_learners!",
+               (select count(*) from firsts f where f.week = d.week) as "new_learners!"
+        from days d group by d.week order by d.week
+        "#,
+        course_id,
+        start
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct HeatRow {
+    pub activity_id: String,
+    pub name: Option<String>,
+    pub activity_type: Option<String>,
+    pub week: i32,
+    pub accesses: i64,
+}
+
+pub async fn heatmap(pool: &PgPool, course_id: i64, start: NaiveDate) -> sqlx::Result<Vec<HeatRow>> {
+    sqlx::query_as!(
+        HeatRow,
+        r#"
+        select ca.activity_id, ca.name, ca.type as activity_type,
+               ((d.day - $2) / 7 + 1)::int as "week!", sum(d.accesses)::bigint as "accesses!"
+        from course_activity_days d
+        join course_activities ca on ca.course_id = d.course_id and ca.activity_sha = d.activity_sha
+        where d.course_id = $1
+        group by ca.activity_id, ca.name, ca.type, 4
+        order by ca.activity_id, 4
+        "#,
+        course_id,
+        start
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A learner of a course, with current totals and risk.
+#[derive(Debug, Clone)]
+pub struct LearnerListRow {
+    pub learner_id: i64,
+    pub ifi: String,
+    pub name: Option<String>,
+    pub statements: i32,
+    pub active_days: i32,
+    pub sessions: i32,
+    pub time_secs: f64,
+    pub completions: i32,
+    pub successes: i32,
+    pub failures: i32,
+    pub attempts: i32,
+    pub score_sum: f64,
+    pub distinct_activities: i32,
+    pub first_ts: Option<DateTime<Utc>>,
+    pub last_ts: Option<DateTime<Utc>>,
+    pub regularity: Option<f64>,
+    pub outcome: Option<String>,
+    pub risk_probability: Option<f64>,
+    pub risk_band: Option<String>,
+    pub risk_factors: Option<Value>,
+    pub risk_model_id: Option<i64>,
+    pub risk_updated: Option<DateTime<Utc>>,
+}
+
+pub async fn course_learners(pool: &PgPool, course_id: i64) -> sqlx::Result<Vec<LearnerListRow>> {
+    sqlx::query_as!(
+        LearnerListRow,
+        r#"
+        select lc.learner_id, l.ifi, l.name, lc.statements, lc.active_days, lc.sessions,
+               lc.time_secs, lc.completions, lc.successes, lc.failures, lc.attempts, lc.score_sum,
+               lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
+               coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
+               lc.risk_probability, lc.risk_band, lc.risk_factors, lc.risk_model_id, lc.risk_updated
+        from learner_courses lc join learners l on l.id = lc.learner_id
+        where lc.course_id = $1
+        "#,
+        course_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// The courses of one learner, with totals and risk (the `course_id` field is the learner's).
+#[derive(Debug, Clone)]
+pub struct LearnerCourseRow {
+    pub course_iri: String,
+    pub course_title: Option<String>,
+    pub row: LearnerListRow,
+}
+
+pub async fn learner_courses(pool: &PgPool, learner_id: i64) -> sqlx::Result<Vec<LearnerCourseRow>> {
+    let rows = sqlx::query!(
+        r#"
+        select c.iri, c.title, lc.learner_id, l.ifi, l.name, lc.statements, lc.active_days,
+               lc.sessions, lc.time_secs, lc.completions, lc.successes, lc.failures, lc.attempts,
+               lc.score_sum, lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
+               coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
+               lc.risk_probability, lc.risk_band, lc.risk_factors, lc.risk_model_id, lc.risk_updated
+        from learner_courses lc
+        join learners l on l.id = lc.learner_id
+        join courses c on c.id = lc.course_id
+        where lc.learner_id = $1
+        order by c.iri
+        "#,
+        learner_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| LearnerCourseRow {
+            course_iri: r.iri,
+            course_title: r.title,
+            row: LearnerListRow {
+                learner_id: r.learner_id,
+                ifi: r.ifi,
+                name: r.name,
+                statements: r.statements,
+                active_days: r.active_days,
+                sessions: r.sessions,
+                time_secs: r.time_secs,
+                completions: r.completions,
+                successes: r.successes,
+                failures: r.failures,
+                attempts: r.attempts,
+                score_sum: r.score_sum,
+                distinct_activities: r.distinct_activities,
+                first_ts: r.first_ts,
+                last_ts: r.last_ts,
+                regularity: r.regularity,
+                outcome: r.outcome,
+                risk_probability: r.risk_probability,
+                risk_band: r.risk_band,
+                risk_factors: r.risk_factors,
+                risk_model_id: r.risk_model_id,
+                risk_updated: r.risk_updated,
+            },
+        })
+        .collect())
+}
+
+pub async fn learner_id(pool: &PgPool, ifi: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!("select id from learners where ifi_sha = $1", sha256(ifi))
+        .fetch_optional(pool)
+        .await
+}
+
+#[derive(Debug, Clone)]
+pub struct TrailDay {
+    pub day: NaiveDate,
+    pub statements: i32,
+    pub sessions: i32,
+    pub time_secs: f64,
+    pub completions: i32,
+    pub successes: i32,
+    pub failures: i32,
+    pub attempts: i32,
+    pub score_sum: f64,
+}
+
+pub async fn trail(pool: &PgPool, course_id: i64, learner_id: i64) -> sqlx::Result<Vec<TrailDay>> {
+    sqlx::query_as!(
+        TrailDay,
+        r#"select day, statements, sessions, time_secs, completions, successes, failures, attempts,
+                  score_sum
+           from learner_days where course_id = $1 and learner_id = $2 order by day"#,
+        course_id,
+        learner_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// The statements behind a learner's activity in a course, in a time range, oldest first.
+pub async fn trail_statements(
+    pool: &PgPool,
+    course_id: i64,
+    learner_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<(DateTime<Utc>, Value)>> {
+    let rows = sqlx::query!(
+        r#"select e.ts, s.statement
+           from learning_events e join statements s on s.seq = e.seq
+           where e.course_id = $1 and e.learner_id = $2 and e.ts >= $3 and e.ts < $4
+           order by e.ts, e.seq limit $5"#,
+        course_id,
+        learner_id,
+        from,
+        to,
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.ts, r.statement)).collect())
+}
+
+/// Records outcomes from a student-information system; creates unknown learners.
+pub async fn upload_outcomes(
+    pool: &PgPool,
+    course_id: i64,
+    outcomes: &[(String, Value, String)],
+) -> sqlx::Result<u64> {
+    let mut tx = pool.begin().await?;
+    let ifis: Vec<String> = outcomes.iter().map(|o| o.0.clone()).collect();
+    let shas: Vec<Vec<u8>> = ifis.iter().map(|i| sha256(i)).collect();
+    let agents: Vec<String> = outcomes.iter().map(|o| o.1.to_string()).collect();
+    let values: Vec<String> = outcomes.iter().map(|o| o.2.clone()).collect();
+    let result = sqlx::query!(
+        r#"
+        with input as (
+            select * from unnest($2::text[], $3::bytea[], $4::text[], $5::text[])
+                as i(ifi, ifi_sha, agent, outcome)
+        ),
+        known as (
+            insert into learners (ifi, ifi_sha, agent)
+            select distinct on (ifi_sha) ifi, ifi_sha, agent::jsonb from input
+            on conflict (ifi_sha) do update set ifi = excluded.ifi
+            returning id, ifi_sha
+        )
+        insert into learner_courses (course_id, learner_id, uploaded_outcome, uploaded_outcome_at, risk_stale)
+        select distinct on (k.id) $1, k.id, i.outcome, now(), true
+        from input i join known k on k.ifi_sha = i.ifi_sha
+        on conflict (course_id, learner_id) do update
+        set uploaded_outcome = excluded.uploaded_outcome, uploaded_outcome_at = now()
+        "#,
+        course_id,
+        &ifis,
+        &shas,
+        &agents,
+        &values
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(result.rows_affected())
+}

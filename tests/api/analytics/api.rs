@@ -1,0 +1,231 @@
+//! The analytics REST API: courses, series, heatmap, learners, drill-down, settings,
+//! outcome upload, CSV, scopes.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::fixtures::*;
+use crate::helpers::{TestApp, error_body, spawn_app_with};
+
+async fn seeded() -> TestApp {
+    let app = spawn_app_with(|c| c.analytics_worker = false).await;
+    post(
+        &app,
+        &[
+            statement(1, VIEWED, "r1", "2026-01-05T10:00:00.000Z"),
+            statement(1, VIEWED, "r2", "2026-01-05T10:10:00.000Z"),
+            statement(1, VIEWED, "r1", "2026-01-13T10:00:00.000Z"),
+            statement(2, VIEWED, "r1", "2026-01-06T09:00:00.000Z"),
+        ],
+    )
+    .await;
+    drain(&app).await;
+    app
+}
+
+async fn get_json(app: &TestApp, path: &str) -> Value {
+    let response = app.admin(Method::GET, path).send().await.expect("request");
+    assert_eq!(response.status().as_u16(), 200, "{path}");
+    response.json().await.expect("json")
+}
+
+#[tokio::test]
+async fn courses_are_listed_with_their_numbers_and_detail() {
+    let app = seeded().await;
+
+    let list = get_json(&app, "/analytics/courses").await;
+    let detail = get_json(&app, &format!("/analytics/courses/detail?course={}", encode(COURSE))).await;
+
+    let course = &list["items"][0];
+    assert_eq!(course["course"], COURSE);
+    assert_eq!(course["title"], "Biology 101");
+    assert_eq!(course["learners"], 2);
+    assert_eq!(course["statements"], 4);
+    assert_eq!(course["start_date"], "2026-01-05", "defaults to the first statement's day");
+    assert_eq!(detail["course"], COURSE);
+}
+
+#[tokio::test]
+async fn the_weekly_series_counts_weeks_from_the_course_start() {
+    let app = seeded().await;
+
+    let weekly = get_json(&app, &format!("/analytics/courses/weekly?course={}", encode(COURSE))).await;
+
+    let weeks = weekly["items"].as_array().expect("items");
+    assert_eq!(weeks.len(), 2);
+    assert_eq!(weeks[0]["week"], 1);
+    assert_eq!(weeks[0]["statements"], 3);
+    assert_eq!(weeks[0]["active_learners"], 2);
+    assert_eq!(weeks[0]["new_learners"], 2);
+    assert_eq!(weeks[1]["week"], 2);
+    assert_eq!(weeks[1]["active_learners"], 1);
+}
+
+#[tokio::test]
+async fn moving_the_course_start_moves_the_weeks() {
+    let app = seeded().await;
+
+    let response = app
+        .admin(Method::PUT, &format!("/analytics/courses/settings?course={}", encode(COURSE)))
+        .json(&json!({"title": "Biology (spring)", "start_date": "2025-12-29"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 200);
+    let weekly = get_json(&app, &format!("/analytics/courses/weekly?course={}", encode(COURSE))).await;
+
+    assert_eq!(weekly["items"][0]["week"], 2, "2026-01-05 is now in week 2");
+    let detail = get_json(&app, &format!("/analytics/courses/detail?course={}", encode(COURSE))).await;
+    assert_eq!(detail["title"], "Biology (spring)");
+    assert_eq!(detail["start_date_set"], true);
+}
+
+#[tokio::test]
+async fn the_heatmap_counts_accesses_per_activity_and_week() {
+    let app = seeded().await;
+
+    let heat = get_json(&app, &format!("/analytics/courses/heatmap?course={}", encode(COURSE))).await;
+
+    let cells = heat["items"].as_array().expect("items");
+    let r1_week1 = cells
+        .iter()
+        .find(|c| c["activity"] == "https://lms.example.edu/activity/r1" && c["week"] == 1)
+        .expect("r1 week 1");
+    assert_eq!(r1_week1["accesses"], 2);
+    assert_eq!(r1_week1["activity_name"], "r1");
+}
+
+#[tokio::test]
+async fn lists_come_as_csv_with_stable_columns() {
+    let app = seeded().await;
+
+    let response = app
+        .admin(Method::GET, &format!("/analytics/courses/learners?course={}", encode(COURSE)))
+        .header("Accept", "text/csv")
+        .send()
+        .await
+        .expect("request");
+
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/csv"));
+    let text = response.text().await.expect("text");
+    let header = text.lines().next().unwrap_or_default();
+    assert!(header.starts_with("learner,name,course,statements,active_days,sessions"), "{header}");
+    assert!(header.contains("risk,risk_band,factor_1,factor_1_contribution,factor_1_explanation"), "{header}");
+    assert_eq!(text.lines().count(), 3, "a header and two learners");
+    let by_param = app
+        .admin(Method::GET, &format!("/analytics/courses/weekly?course={}&format=csv", encode(COURSE)))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("text");
+    assert!(by_param.starts_with("week,week_start,statements,time_on_task_hours,active_learners,new_learners"));
+}
+
+#[tokio::test]
+async fn learner_lists_filter_sort_and_page_with_a_cursor() {
+    let app = seeded().await;
+    let base = format!("/analytics/courses/learners?course={}", encode(COURSE));
+
+    let first = get_json(&app, &format!("{base}&sort=statements&limit=1")).await;
+    assert_eq!(first["items"][0]["learner"], learner_key(1), "most statements first");
+    let cursor = first["next"].as_str().expect("a next cursor").to_owned();
+    let second = get_json(&app, &format!("{base}&sort=statements&limit=1&cursor={cursor}")).await;
+    assert_eq!(second["items"][0]["learner"], learner_key(2));
+    assert!(second["next"].is_null());
+
+    let inactive = get_json(&app, &format!("{base}&inactive_days=0")).await;
+    assert_eq!(inactive["items"].as_array().map(Vec::len), Some(2));
+    let response = app.admin(Method::GET, &format!("{base}&sort=shoe_size")).send().await.expect("request");
+    let body = error_body(response, 400).await;
+    assert_eq!(body["property"], "sort");
+}
+
+#[tokio::test]
+async fn a_learners_trail_and_statements_drill_down() {
+    let app = seeded().await;
+    let key = encode(&learner_key(1));
+
+    let trail = get_json(&app, &format!("/analytics/learners/trail?course={}&learner={key}", encode(COURSE))).await;
+    let day = get_json(
+        &app,
+        &format!("/analytics/learners/statements?course={}&learner={key}&day=2026-01-05", encode(COURSE)),
+    )
+    .await;
+    let across = get_json(&app, &format!("/analytics/learners/courses?learner={key}")).await;
+
+    let days = trail["items"].as_array().expect("items");
+    assert_eq!(days.len(), 2);
+    assert_eq!(days[0]["day"], "2026-01-05");
+    assert_eq!(days[0]["statements"], 2);
+    assert_eq!(days[0]["time_on_task_minutes"], 10.0);
+    assert_eq!(day["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(day["items"][0]["verb"], VIEWED);
+    assert_eq!(across["items"][0]["course"], COURSE);
+}
+
+#[tokio::test]
+async fn outcomes_upload_as_json_and_csv() {
+    let app = seeded().await;
+    let url = format!("/analytics/outcomes?course={}", encode(COURSE));
+
+    let json_upload = app
+        .admin(Method::POST, &url)
+        .json(&json!([{"learner": learner(1), "outcome": "passed"}]))
+        .send()
+        .await
+        .expect("request");
+    let csv_upload = app
+        .admin(Method::POST, &url)
+        .header("content-type", "text/csv")
+        .body(format!("learner,outcome\n{},withdrawn\nnew.student@example.edu,fail\n", learner_key(2)))
+        .send()
+        .await
+        .expect("request");
+
+    assert_eq!(json_upload.status().as_u16(), 200);
+    assert_eq!(csv_upload.status().as_u16(), 200);
+    let items = learners(&app, COURSE).await;
+    assert_eq!(find(&items, &learner_key(1))["outcome"], "pass");
+    assert_eq!(find(&items, &learner_key(2))["outcome"], "withdrawn");
+    assert_eq!(find(&items, "mbox:mailto:new.student@example.edu")["outcome"], "fail");
+    let bad = app
+        .admin(Method::POST, &url)
+        .json(&json!([{"learner": "nobody", "outcome": "pass"}]))
+        .send()
+        .await
+        .expect("request");
+    let body = error_body(bad, 400).await;
+    assert_eq!(body["property"], "[0].learner");
+}
+
+#[tokio::test]
+async fn the_analytics_need_their_scopes_and_known_courses() {
+    let app = seeded().await;
+    let (key, secret) = app.credential(&["all"]).await;
+    let (reader, reader_secret) = app.credential(&["analytics/read"]).await;
+
+    let forbidden = app
+        .raw(Method::GET, "/analytics/courses")
+        .basic_auth(&key, Some(&secret))
+        .send()
+        .await
+        .expect("request");
+    error_body(forbidden, 403).await;
+    let read_only_write = app
+        .raw(Method::PUT, &format!("/analytics/courses/settings?course={}", encode(COURSE)))
+        .basic_auth(&reader, Some(&reader_secret))
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("request");
+    error_body(read_only_write, 403).await;
+    let unknown = app
+        .admin(Method::GET, "/analytics/courses/detail?course=https%3A%2F%2Fnowhere.example%2Fc")
+        .send()
+        .await
+        .expect("request");
+    error_body(unknown, 404).await;
+}

@@ -1,0 +1,89 @@
+//! Statement builders and helpers for the analytics tests.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+pub const COURSE: &str = "https://lms.example.edu/course/BIO101/1";
+
+pub fn course_activity() -> Value {
+    json!({"id": COURSE, "definition": {"type": "http://adlnet.gov/expapi/activities/course",
+                                         "name": {"en": "Biology 101"}}})
+}
+
+pub fn learner(n: u32) -> Value {
+    json!({"name": format!("Learner {n}"),
+           "account": {"homePage": "https://lms.example.edu", "name": format!("s{n}")}})
+}
+
+pub fn learner_key(n: u32) -> String {
+    format!("account:https://lms.example.edu|s{n}")
+}
+
+/// A statement by learner `n` at `timestamp` about `activity` in the course.
+pub fn statement(n: u32, verb: &str, activity: &str, timestamp: &str) -> Value {
+    json!({
+        "id": uuid::Uuid::new_v4().to_string(),
+        "actor": learner(n),
+        "verb": {"id": verb, "display": {"en": verb.rsplit('/').next().unwrap_or("did")}},
+        "object": {"id": format!("https://lms.example.edu/activity/{activity}"),
+                   "definition": {"name": {"en": activity},
+                                  "type": "http://id.tincanapi.com/activitytype/resource"}},
+        "context": {"contextActivities": {"grouping": [course_activity()]}},
+        "timestamp": timestamp,
+    })
+}
+
+pub const VIEWED: &str = "http://id.tincanapi.com/verb/viewed";
+pub const COMPLETED: &str = "http://adlnet.gov/expapi/verbs/completed";
+pub const VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
+
+pub fn voiding(target: &str, timestamp: &str) -> Value {
+    json!({
+        "actor": learner(999),
+        "verb": {"id": VOIDED},
+        "object": {"objectType": "StatementRef", "id": target},
+        "timestamp": timestamp,
+    })
+}
+
+pub async fn post(app: &TestApp, statements: &[Value]) {
+    let response = app
+        .xapi(Method::POST, "/xapi/statements")
+        .json(&statements)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status().as_u16(), 200, "{}", response.text().await.unwrap_or_default());
+}
+
+/// Applies everything queued.
+pub async fn drain(app: &TestApp) {
+    lrs::analytics::worker::drain(&app.pool, &lrs::config::Config::default().analytics())
+        .await
+        .expect("drain");
+}
+
+pub fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// The analytics API's learner list for the course, as JSON items.
+pub async fn learners(app: &TestApp, course: &str) -> Vec<Value> {
+    let response = app
+        .admin(Method::GET, &format!("/analytics/courses/learners?course={}", encode(course)))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 200);
+    let body: Value = response.json().await.expect("json");
+    body["items"].as_array().cloned().unwrap_or_default()
+}
+
+pub fn find<'a>(items: &'a [Value], key: &str) -> &'a Value {
+    items
+        .iter()
+        .find(|i| i["learner"] == key)
+        .unwrap_or_else(|| panic!("no learner {key} in {items:?}"))
+}

@@ -1,0 +1,7 @@
+//! The analytics layer end to end: statements in through the xAPI, metrics out through SQL
+//! and the analytics API.
+
+mod api;
+mod fixtures;
+mod metrics;
+mod property;
