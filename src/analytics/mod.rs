@@ -1,0 +1,3 @@
+//! Learning analytics: pure computations over features the store extracts (no I/O here).
+
+pub mod model;
