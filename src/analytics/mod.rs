@@ -6,6 +6,7 @@ pub mod apply;
 pub mod classify;
 pub mod features;
 pub mod model;
+pub mod model;
 pub mod rebuild;
 pub mod scoring;
 pub mod settings;

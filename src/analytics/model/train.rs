@@ -1,0 +1,116 @@
+//! Fitting: standardise, hand the L2-penalised logistic loss to `linfa-logistic` (L-BFGS with a
+//! Moré-Thuente line search), map its coefficients back to "positive = unsuccessful", then apply
+//! the class-balancing prior shift.
+
+use linfa::ParamGuard;
+use linfa::dataset::DatasetBase;
+use linfa::traits::Fit;
+use linfa_logistic::LogisticRegression;
+use ndarray::{Array1, Array2};
+
+use super::metrics::{brier_score, roc_auc};
+use super::standardize::Standardizer;
+use super::trained::MODEL_FORMAT_VERSION;
+use super::{
+    Algorithm, ClassWeighting, Dataset, ModelError, TrainOptions, TrainedModel, TrainingSummary,
+};
+
+/// Trains a model predicting an unsuccessful outcome. Needs at least one row of each outcome.
+pub fn train(data: &Dataset, options: &TrainOptions) -> Result<TrainedModel, ModelError> {
+    options.validate()?;
+    data.validate()?;
+    let rows = data.rows.len();
+    let positives = data.positives();
+    let negatives = rows - positives;
+    if positives == 0 || negatives == 0 {
+        return Err(ModelError::SingleClass {
+            rows,
+            unsuccessful: positives > 0,
+        });
+    }
+    let scaler = Standardizer::fit(data)?;
+    let (mut coefficients, fitted_intercept) = match options.algorithm {
+        Algorithm::LogisticRegression => fit_logistic(data, &scaler, options)?,
+    };
+    for (coefficient, &constant) in coefficients.iter_mut().zip(&scaler.constant) {
+        if constant {
+            *coefficient = 0.0;
+        }
+    }
+    let prior_shift = match options.class_weighting {
+        ClassWeighting::Balanced => (negatives as f64 / positives as f64).ln(),
+        ClassWeighting::None => 0.0,
+    };
+    let constant_features = data
+        .feature_names
+        .iter()
+        .zip(&scaler.constant)
+        .filter(|(_, constant)| **constant)
+        .map(|(name, _)| name.clone())
+        .collect();
+    let mut model = TrainedModel {
+        format_version: MODEL_FORMAT_VERSION,
+        algorithm: options.algorithm,
+        feature_names: data.feature_names.clone(),
+        means: scaler.means,
+        stds: scaler.stds,
+        coefficients,
+        intercept: fitted_intercept + prior_shift,
+        threshold: options.threshold,
+        training: TrainingSummary {
+            rows,
+            positives,
+            negatives,
+            base_rate: positives as f64 / rows as f64,
+            auc_train: 0.0,
+            brier_train: 0.0,
+            l2: options.l2,
+            max_iterations: options.max_iterations,
+            class_weighting: options.class_weighting,
+            prior_shift,
+            constant_features,
+        },
+    };
+    model.validate().map_err(|error| {
+        ModelError::Solver(format!("training produced an unusable model ({error})"))
+    })?;
+    let probabilities = data
+        .rows
+        .iter()
+        .map(|row| model.probability(row))
+        .collect::<Result<Vec<f64>, ModelError>>()?;
+    model.training.auc_train = roc_auc(&probabilities, &data.labels).unwrap_or(0.5);
+    model.training.brier_train = brier_score(&probabilities, &data.labels).unwrap_or(0.0);
+    Ok(model)
+}
+
+/// Coefficients per standardised feature and the intercept, for P(unsuccessful).
+fn fit_logistic(
+    data: &Dataset,
+    scaler: &Standardizer,
+    options: &TrainOptions,
+) -> Result<(Vec<f64>, f64), ModelError> {
+    let shape = (data.rows.len(), data.feature_names.len());
+    let records = Array2::from_shape_vec(shape, scaler.transform(data))
+        .map_err(|error| ModelError::Solver(error.to_string()))?;
+    let targets = Array1::from(data.labels.clone());
+    let dataset = DatasetBase::new(records, targets);
+    // linfa minimises the summed log-loss + alpha/2 |w|², which is how `l2` is defined.
+    let fitted = LogisticRegression::default()
+        .alpha(options.l2)
+        .max_iterations(options.max_iterations)
+        .check()
+        .and_then(|params| params.fit(&dataset))
+        .map_err(|error| ModelError::Solver(error.to_string()))?;
+    let coefficients = fitted.params().to_vec();
+    // linfa models P(the class it labels positive), which is the more frequent one, whichever
+    // that is; flip the signs when that class is "successful".
+    if fitted.labels().pos.class {
+        Ok((coefficients, fitted.intercept()))
+    } else {
+        Ok((
+            coefficients.into_iter().map(|c| -c).collect(),
+            -fitted.intercept(),
+        ))
+    }
+}
