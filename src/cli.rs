@@ -125,7 +125,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Analytics(AnalyticsCommand::Rebuild) => {
             let database = Database::open(&config, Ownership::AttachIfRunning).await?;
             let started = std::time::Instant::now();
-            let result = crate::analytics::rebuild::rebuild(&database.pool, &config.analytics()).await;
+            let result =
+                crate::analytics::rebuild::rebuild(&database.pool, &config.analytics()).await;
             database.close().await;
             let applied = result?;
             println!(

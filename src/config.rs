@@ -149,7 +149,12 @@ pub struct Config {
     pub analytics_failure_verbs: Vec<String>,
 
     /// Minutes of inactivity that end a session (changing it needs `lrs analytics rebuild`).
-    #[arg(long, env = "LRS_ANALYTICS_SESSION_GAP_MINUTES", default_value_t = 30, global = true)]
+    #[arg(
+        long,
+        env = "LRS_ANALYTICS_SESSION_GAP_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
     pub analytics_session_gap_minutes: u64,
 
     /// `account.homePage` of the authority Agent given to new credentials.
@@ -203,7 +208,9 @@ impl Config {
                 .collect(),
             success_verbs: self.analytics_success_verbs.clone(),
             failure_verbs: self.analytics_failure_verbs.clone(),
-            session_gap: std::time::Duration::from_secs(self.analytics_session_gap_minutes.max(1) * 60),
+            session_gap: std::time::Duration::from_secs(
+                self.analytics_session_gap_minutes.max(1) * 60,
+            ),
             ..AnalyticsSettings::default()
         }
     }

@@ -35,7 +35,10 @@ impl Application {
         let authenticator = Authenticator::new(pool.clone());
         let mut background = vec![authenticator.spawn_revocation_listener()];
         if config.analytics_worker {
-            background.push(crate::analytics::worker::spawn(pool.clone(), config.analytics()));
+            background.push(crate::analytics::worker::spawn(
+                pool.clone(),
+                config.analytics(),
+            ));
         }
         let state = web::Data::new(AppState {
             pool,

@@ -60,7 +60,11 @@ pub async fn apply(
     let mut new_events = Vec::new();
     let mut metas = Vec::new();
     for ((seq, reading), courses) in readings.iter().zip(&memberships) {
-        let Some(learner) = reading.learner.as_ref().and_then(|l| learner_ids.get(&l.ifi)) else {
+        let Some(learner) = reading
+            .learner
+            .as_ref()
+            .and_then(|l| learner_ids.get(&l.ifi))
+        else {
             continue;
         };
         for course_id in courses {
@@ -113,7 +117,10 @@ pub async fn apply(
     activities::apply(conn, &changes, &metas).await?;
     let windows = windows(&changes);
     days::recompute(conn, &windows, settings.session_gap.as_secs_f64()).await?;
-    let pairs: Vec<(i64, i64)> = windows.iter().map(|w| (w.course_id, w.learner_id)).collect();
+    let pairs: Vec<(i64, i64)> = windows
+        .iter()
+        .map(|w| (w.course_id, w.learner_id))
+        .collect();
     totals::recompute(conn, &pairs).await?;
     Ok(Applied {
         statements: rows.len(),

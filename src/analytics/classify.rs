@@ -107,7 +107,8 @@ fn display(map: Option<&Value>) -> Option<String> {
 }
 
 fn is_course(activity: &Value, settings: &AnalyticsSettings) -> bool {
-    str_at(activity, "/definition/type").is_some_and(|t| settings.course_types.iter().any(|c| c == t))
+    str_at(activity, "/definition/type")
+        .is_some_and(|t| settings.course_types.iter().any(|c| c == t))
 }
 
 fn activity_ref(activity: &Value) -> Option<ActivityRef> {
@@ -119,7 +120,10 @@ fn activity_ref(activity: &Value) -> Option<ActivityRef> {
 }
 
 fn learner(actor: &Value) -> Option<Learner> {
-    if matches!(actor.get("objectType").and_then(Value::as_str), Some("Group")) {
+    if matches!(
+        actor.get("objectType").and_then(Value::as_str),
+        Some("Group")
+    ) {
         return None;
     }
     let ifi = ifi_key(actor)?;
@@ -305,7 +309,10 @@ mod tests {
         let c = classify(&s, &AnalyticsSettings::default()).expect("classified");
         assert_eq!(c.courses[0].iri, "https://lms.example.edu/course/BIO101/1");
         assert_eq!(c.courses[0].title.as_deref(), Some("Biology"));
-        assert_eq!(c.learner.as_ref().map(|l| l.name.clone()), Some(Some("Ann".into())));
+        assert_eq!(
+            c.learner.as_ref().map(|l| l.name.clone()),
+            Some(Some("Ann".into()))
+        );
         assert_eq!(c.outcome, None);
     }
 
@@ -316,7 +323,10 @@ mod tests {
         assert_eq!(c.courses.len(), 1);
         assert_eq!(
             c.outcome,
-            Some(("https://lms.example.edu/course/BIO101/1".into(), Outcome::Pass))
+            Some((
+                "https://lms.example.edu/course/BIO101/1".into(),
+                Outcome::Pass
+            ))
         );
         assert!(c.succeeded);
     }
@@ -332,7 +342,11 @@ mod tests {
         );
         let c = classify(&s, &AnalyticsSettings::default()).expect("classified");
         assert_eq!(c.courses.len(), 1);
-        assert!(c.courses[0].iri.starts_with("urn:lrs:course:"), "{}", c.courses[0].iri);
+        assert!(
+            c.courses[0].iri.starts_with("urn:lrs:course:"),
+            "{}",
+            c.courses[0].iri
+        );
         assert!(c.courses[0].iri.ends_with("BIO101-2026"));
     }
 
@@ -349,7 +363,12 @@ mod tests {
         assert_eq!(c.duration_secs, Some(300.0));
         assert!(c.completed);
         s["actor"] = json!({"objectType": "Group", "member": [{"mbox": "mailto:a@b.c"}]});
-        assert!(classify(&s, &AnalyticsSettings::default()).expect("c").learner.is_none());
+        assert!(
+            classify(&s, &AnalyticsSettings::default())
+                .expect("c")
+                .learner
+                .is_none()
+        );
     }
 
     #[test]

@@ -69,7 +69,10 @@ pub fn feature_names() -> Vec<String> {
 
 /// Feature rows for the learners of one course (same order), and the course mean of each
 /// feature (for explanations).
-pub fn course_features(learners: &[LearnerMetrics], course: &CourseContext) -> (Vec<Vec<f64>>, Vec<f64>) {
+pub fn course_features(
+    learners: &[LearnerMetrics],
+    course: &CourseContext,
+) -> (Vec<Vec<f64>>, Vec<f64>) {
     let weeks = course.weeks.max(1.0);
     let elapsed_days = weeks * 7.0;
     let mean_of = |values: Vec<f64>| -> Option<f64> {
@@ -135,7 +138,11 @@ pub fn course_features(learners: &[LearnerMetrics], course: &CourseContext) -> (
                 .map(|name| {
                     let j = raw_index(name);
                     let mean = raw_means[j];
-                    if mean.abs() > 1e-9 { row[j] / mean } else { 1.0 }
+                    if mean.abs() > 1e-9 {
+                        row[j] / mean
+                    } else {
+                        1.0
+                    }
                 })
                 .collect();
             row.extend(relative);
@@ -161,17 +168,45 @@ pub fn base_feature(name: &str) -> &str {
 pub fn describe(base: &str, value: f64, course_mean: f64) -> String {
     let pct = |v: f64| format!("{:.0}%", v * 100.0);
     match base {
-        "statements_per_week" => format!("{value:.1} learning actions a week (course average {course_mean:.1})"),
-        "active_days_per_week" => format!("active {value:.1} days a week (course average {course_mean:.1})"),
-        "sessions_per_week" => format!("{value:.1} study sessions a week (course average {course_mean:.1})"),
-        "hours_per_week" => format!("{value:.1} hours a week on task (course average {course_mean:.1})"),
-        "coverage" => format!("opened {} of the course's activities (course average {})", pct(value), pct(course_mean)),
-        "completions_per_week" => format!("{value:.1} completions a week (course average {course_mean:.1})"),
-        "attempts_per_week" => format!("{value:.1} assessment attempts a week (course average {course_mean:.1})"),
-        "mean_score" => format!("mean assessment score {} (course average {})", pct(value), pct(course_mean)),
-        "success_rate" => format!("succeeded in {} of graded attempts (course average {})", pct(value), pct(course_mean)),
-        "days_since_last" => format!("last active {value:.0} days ago (course average {course_mean:.0})"),
-        "regularity_days" => format!("study rhythm varies by {value:.1} days between active days (course average {course_mean:.1})"),
+        "statements_per_week" => {
+            format!("{value:.1} learning actions a week (course average {course_mean:.1})")
+        }
+        "active_days_per_week" => {
+            format!("active {value:.1} days a week (course average {course_mean:.1})")
+        }
+        "sessions_per_week" => {
+            format!("{value:.1} study sessions a week (course average {course_mean:.1})")
+        }
+        "hours_per_week" => {
+            format!("{value:.1} hours a week on task (course average {course_mean:.1})")
+        }
+        "coverage" => format!(
+            "opened {} of the course's activities (course average {})",
+            pct(value),
+            pct(course_mean)
+        ),
+        "completions_per_week" => {
+            format!("{value:.1} completions a week (course average {course_mean:.1})")
+        }
+        "attempts_per_week" => {
+            format!("{value:.1} assessment attempts a week (course average {course_mean:.1})")
+        }
+        "mean_score" => format!(
+            "mean assessment score {} (course average {})",
+            pct(value),
+            pct(course_mean)
+        ),
+        "success_rate" => format!(
+            "succeeded in {} of graded attempts (course average {})",
+            pct(value),
+            pct(course_mean)
+        ),
+        "days_since_last" => {
+            format!("last active {value:.0} days ago (course average {course_mean:.0})")
+        }
+        "regularity_days" => format!(
+            "study rhythm varies by {value:.1} days between active days (course average {course_mean:.1})"
+        ),
         other => format!("{other} = {value:.2} (course average {course_mean:.2})"),
     }
 }
@@ -191,19 +226,31 @@ mod tests {
 
     #[test]
     fn rates_are_per_week_and_relative_to_the_course_mean() {
-        let course = CourseContext { weeks: 2.0, activities: 10.0 };
+        let course = CourseContext {
+            weeks: 2.0,
+            activities: 10.0,
+        };
         let (rows, means) = course_features(&[learner(40.0, 6.0), learner(20.0, 2.0)], &course);
         assert_eq!(rows[0].len(), feature_names().len());
         assert_eq!(rows[0][0], 20.0, "40 statements over 2 weeks");
         assert_eq!(means[0], 15.0);
-        let rel = feature_names().iter().position(|n| n == "rel_statements_per_week").expect("rel");
+        let rel = feature_names()
+            .iter()
+            .position(|n| n == "rel_statements_per_week")
+            .expect("rel");
         assert!((rows[0][rel] - 20.0 / 15.0).abs() < 1e-12);
-        assert!((means[rel] - 1.0).abs() < 1e-12, "relative features average 1");
+        assert!(
+            (means[rel] - 1.0).abs() < 1e-12,
+            "relative features average 1"
+        );
     }
 
     #[test]
     fn missing_measures_are_imputed_without_nan() {
-        let course = CourseContext { weeks: 0.0, activities: 0.0 };
+        let course = CourseContext {
+            weeks: 0.0,
+            activities: 0.0,
+        };
         let (rows, means) = course_features(&[LearnerMetrics::default()], &course);
         assert!(rows[0].iter().chain(means.iter()).all(|v| v.is_finite()));
         let (rows, _) = course_features(&[], &course);

@@ -6,7 +6,6 @@ pub mod apply;
 pub mod classify;
 pub mod features;
 pub mod model;
-pub mod model;
 pub mod rebuild;
 pub mod scoring;
 pub mod settings;

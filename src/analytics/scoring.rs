@@ -22,6 +22,18 @@ pub fn weeks_elapsed(start: NaiveDate, end: Option<NaiveDate>, today: NaiveDate)
     ((last - start).num_days() as f64 / 7.0).max(1.0)
 }
 
+/// A learner's risk: the calibrated probability of an unsuccessful outcome, and the band. The
+/// band compares the class-balanced score with the model's threshold, which (at 0.5) flags
+/// learners whose risk exceeds the base rate of the courses the model learned from.
+pub fn risk(
+    model: &TrainedModel,
+    row: &[f64],
+) -> Result<(f64, &'static str), super::model::ModelError> {
+    let probability = model.calibrated_probability(row)?;
+    let band = model.band(model.probability(row)?).as_str();
+    Ok((probability, band))
+}
+
 /// Rescores the courses that have stale learners; returns the number of learners scored.
 pub async fn refresh_stale(pool: &PgPool) -> anyhow::Result<usize> {
     let courses = models::stale_courses(pool, 20).await?;
@@ -57,21 +69,21 @@ pub async fn score_course(
         return Ok(0);
     }
     let context = CourseContext {
-        weeks: course
-            .start
-            .map_or(1.0, |start| weeks_elapsed(start, course.end, now.date_naive())),
+        weeks: course.start.map_or(1.0, |start| {
+            weeks_elapsed(start, course.end, now.date_naive())
+        }),
         activities: metrics::course_activities(pool, course.id).await?,
     };
     let metrics_only: Vec<_> = learners.iter().map(|l| l.metrics.clone()).collect();
     let (rows, means) = course_features(&metrics_only, &context);
     let mut scores = Vec::with_capacity(rows.len());
     for (learner, row) in learners.iter().zip(&rows) {
-        let probability = model.probability(row)?;
+        let (probability, band) = risk(model, row)?;
         let contributions = model.contributions(row, &means)?;
         scores.push(Score {
             learner_id: learner.learner_id,
             probability,
-            band: model.band(probability).as_str().to_owned(),
+            band: band.to_owned(),
             factors: top_factors(&contributions, row, &means, 3),
         });
     }

@@ -44,7 +44,9 @@ pub async fn labelled_dataset(
         let course = metrics::course_by_iri(pool, iri)
             .await?
             .ok_or_else(|| TrainingError::UnknownCourse(iri.clone()))?;
-        let start = course.start.ok_or_else(|| TrainingError::NoStart(iri.clone()))?;
+        let start = course
+            .start
+            .ok_or_else(|| TrainingError::NoStart(iri.clone()))?;
         let cutoff = cutoff_day(start, cutoff_week);
         let learners = metrics::as_of(pool, course.id, cutoff).await?;
         let context = CourseContext {
@@ -55,7 +57,11 @@ pub async fn labelled_dataset(
         // Course means come from every learner, labelled or not, as in live scoring.
         let (rows, _) = course_features(&metrics_only, &context);
         for (learner, row) in learners.iter().zip(rows) {
-            if let Some(outcome) = learner.outcome.as_deref().and_then(super::classify::Outcome::parse) {
+            if let Some(outcome) = learner
+                .outcome
+                .as_deref()
+                .and_then(super::classify::Outcome::parse)
+            {
                 data.rows.push(row);
                 data.labels.push(outcome.is_unsuccessful());
             }
@@ -76,13 +82,15 @@ pub struct TrainSpec {
 pub fn algorithm_name(algorithm: &Algorithm) -> &'static str {
     match algorithm {
         Algorithm::LogisticRegression => "logistic_regression",
-        #[allow(unreachable_patterns)]
-        _ => "boosted_trees",
     }
 }
 
 /// Trains a model and stores it (inactive); returns its id.
-pub async fn train(pool: &PgPool, spec: &TrainSpec, trained_by: &str) -> Result<i64, TrainingError> {
+pub async fn train(
+    pool: &PgPool,
+    spec: &TrainSpec,
+    trained_by: &str,
+) -> Result<i64, TrainingError> {
     let data = labelled_dataset(pool, &spec.courses, spec.cutoff_week).await?;
     let positives = data.labels.iter().filter(|l| **l).count();
     if data.rows.len() < 20 || positives < 5 || data.rows.len() - positives < 5 {
@@ -92,12 +100,13 @@ pub async fn train(pool: &PgPool, spec: &TrainSpec, trained_by: &str) -> Result<
         )));
     }
     let options = TrainOptions {
-        algorithm: spec.algorithm.clone(),
+        algorithm: spec.algorithm,
         threshold: spec.threshold,
         ..TrainOptions::default()
     };
     let trained = model::train(&data, &options).map_err(|e| TrainingError::Model(e.to_string()))?;
-    let model_json = serde_json::to_value(&trained).map_err(|e| TrainingError::Model(e.to_string()))?;
+    let model_json =
+        serde_json::to_value(&trained).map_err(|e| TrainingError::Model(e.to_string()))?;
     let training = json!({
         "rows": data.rows.len(),
         "unsuccessful": positives,
@@ -117,7 +126,9 @@ pub async fn train(pool: &PgPool, spec: &TrainSpec, trained_by: &str) -> Result<
     .await?)
 }
 
-pub fn evaluation_json(evaluation: &Evaluation) -> Value {
+/// Evaluation figures. `brier` scores the calibrated probabilities (the risk shown to users);
+/// precision and recall are taken at the model's threshold on the class-balanced score.
+pub fn evaluation_json(evaluation: &Evaluation, calibrated_brier: Option<f64>) -> Value {
     json!({
         "rows": evaluation.rows,
         "unsuccessful": evaluation.positives,
@@ -128,7 +139,8 @@ pub fn evaluation_json(evaluation: &Evaluation) -> Value {
         "recall": evaluation.recall,
         "f1": evaluation.f1,
         "accuracy": evaluation.accuracy,
-        "brier": evaluation.brier,
+        "brier": calibrated_brier,
+        "brier_balanced": evaluation.brier,
         "true_positives": evaluation.true_positives,
         "false_positives": evaluation.false_positives,
         "true_negatives": evaluation.true_negatives,
@@ -155,13 +167,21 @@ pub async fn evaluate(
             "no learner of these courses has a known outcome".into(),
         ));
     }
-    let evaluation = model::evaluate(&trained, &data).map_err(|e| TrainingError::Model(e.to_string()))?;
+    let evaluation =
+        model::evaluate(&trained, &data).map_err(|e| TrainingError::Model(e.to_string()))?;
+    let calibrated: Vec<f64> = data
+        .rows
+        .iter()
+        .map(|row| trained.calibrated_probability(row))
+        .collect::<Result<_, _>>()
+        .map_err(|e| TrainingError::Model(e.to_string()))?;
+    let brier = model::brier_score(&calibrated, &data.labels);
     let stored = models::insert_evaluation(
         pool,
         model_id,
         courses,
         i32::try_from(week).unwrap_or(i32::MAX),
-        &evaluation_json(&evaluation),
+        &evaluation_json(&evaluation, brier),
     )
     .await?;
     Ok(Some(stored))

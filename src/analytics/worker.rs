@@ -22,7 +22,11 @@ pub const BATCH: i64 = 500;
 const IDLE: Duration = Duration::from_millis(50);
 
 /// Applies one batch; returns how many statements it took off the queue.
-pub async fn drain_once(pool: &PgPool, settings: &AnalyticsSettings, limit: i64) -> anyhow::Result<usize> {
+pub async fn drain_once(
+    pool: &PgPool,
+    settings: &AnalyticsSettings,
+    limit: i64,
+) -> anyhow::Result<usize> {
     let mut tx = pool.begin().await?;
     let seqs = queue::claim(&mut tx, limit).await?;
     if seqs.is_empty() {

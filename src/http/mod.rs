@@ -2,10 +2,10 @@
 
 mod about;
 mod activities;
-mod analytics;
 mod admin;
 mod agents;
 mod alternate;
+mod analytics;
 pub mod auth;
 pub mod clock;
 mod consistent;

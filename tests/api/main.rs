@@ -3,8 +3,8 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod about;
-mod analytics;
 mod admin;
+mod analytics;
 mod auth;
 mod errors;
 mod health;

@@ -62,18 +62,28 @@ impl From<CourseRow> for CourseView {
     responses((status = 200, description = "{items: [CourseView], next}", body = Vec<CourseView>))
 )]
 #[get("/courses")]
-pub async fn list_courses(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn list_courses(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["limit", "cursor", "format"])?;
     let limit = params.non_negative("limit")?.unwrap_or(100).clamp(1, 1000) as i64;
     let after = match params.get("cursor") {
-        Some(c) => c.parse::<i64>().map_err(|_| ApiError::invalid("cursor", "not a cursor of this list"))?,
+        Some(c) => c
+            .parse::<i64>()
+            .map_err(|_| ApiError::invalid("cursor", "not a cursor of this list"))?,
         None => 0,
     };
     let rows = reports::courses(&state.pool, after, limit + 1).await?;
     let next = (rows.len() as i64 > limit).then(|| rows[limit as usize - 1].id.to_string());
-    let views: Vec<CourseView> = rows.into_iter().take(limit as usize).map(CourseView::from).collect();
+    let views: Vec<CourseView> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(CourseView::from)
+        .collect();
     list_response(&views, wants_csv(&req, &params)?, next)
 }
 
@@ -85,7 +95,11 @@ pub async fn list_courses(auth: Authenticated, state: web::Data<AppState>, req: 
     responses((status = 200, body = CourseView), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/detail")]
-pub async fn course_detail(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn course_detail(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["course"])?;
@@ -117,7 +131,11 @@ pub struct WeekView {
     responses((status = 200, description = "{items: [WeekView], next: null}", body = Vec<WeekView>), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/weekly")]
-pub async fn course_weekly(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn course_weekly(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["course", "format"])?;
@@ -158,7 +176,11 @@ pub struct HeatCell {
     responses((status = 200, description = "{items: [HeatCell], next: null}", body = Vec<HeatCell>), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/heatmap")]
-pub async fn course_heatmap(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn course_heatmap(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["course", "format"])?;

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{course_param, learner_ifi, list_response, wants_csv};
 use crate::analytics::features::{CourseContext, course_features};
 use crate::analytics::model::TrainedModel;
-use crate::analytics::scoring::top_factors;
+use crate::analytics::scoring::{risk, top_factors};
 use crate::analytics::training::cutoff_day;
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
@@ -69,11 +69,17 @@ fn round(v: f64, digits: i32) -> f64 {
 }
 
 impl LearnerView {
-    fn from_row(row: LearnerListRow, course: Option<String>, activities: f64, now: DateTime<Utc>) -> LearnerView {
+    fn from_row(
+        row: LearnerListRow,
+        course: Option<String>,
+        activities: f64,
+        now: DateTime<Utc>,
+    ) -> LearnerView {
         let factor = |i: usize, field: &str| -> Option<Value> {
             row.risk_factors.as_ref()?.get(i)?.get(field).cloned()
         };
-        let text = |i: usize, field: &str| factor(i, field).and_then(|v| v.as_str().map(str::to_owned));
+        let text =
+            |i: usize, field: &str| factor(i, field).and_then(|v| v.as_str().map(str::to_owned));
         let num = |i: usize| factor(i, "contribution").and_then(|v| v.as_f64());
         LearnerView {
             learner: row.ifi,
@@ -85,7 +91,10 @@ impl LearnerView {
             time_on_task_hours: round(row.time_secs / 3600.0, 2),
             distinct_activities: i64::from(row.distinct_activities),
             coverage: if activities > 0.0 {
-                round((f64::from(row.distinct_activities) / activities).min(1.0), 3)
+                round(
+                    (f64::from(row.distinct_activities) / activities).min(1.0),
+                    3,
+                )
             } else {
                 0.0
             },
@@ -93,10 +102,13 @@ impl LearnerView {
             successes: i64::from(row.successes),
             failures: i64::from(row.failures),
             attempts: i64::from(row.attempts),
-            mean_score: (row.attempts > 0).then(|| round(row.score_sum / f64::from(row.attempts), 3)),
+            mean_score: (row.attempts > 0)
+                .then(|| round(row.score_sum / f64::from(row.attempts), 3)),
             first_activity: row.first_ts,
             last_activity: row.last_ts,
-            days_since_last_activity: row.last_ts.map(|t| round((now - t).num_seconds() as f64 / 86_400.0, 1)),
+            days_since_last_activity: row
+                .last_ts
+                .map(|t| round((now - t).num_seconds() as f64 / 86_400.0, 1)),
             regularity_days: row.regularity.map(|r| round(r, 2)),
             outcome: row.outcome,
             risk: row.risk_probability.map(|p| round(p, 4)),
@@ -147,7 +159,11 @@ impl Sort {
         match self {
             Sort::Risk => (v.risk.unwrap_or(-1.0), String::new()),
             Sort::Name => (0.0, v.name.clone().unwrap_or_default().to_lowercase()),
-            Sort::LastActivity => (v.last_activity.map_or(f64::MIN, |t| t.timestamp_millis() as f64), String::new()),
+            Sort::LastActivity => (
+                v.last_activity
+                    .map_or(f64::MIN, |t| t.timestamp_millis() as f64),
+                String::new(),
+            ),
             Sort::Statements => (v.statements as f64, String::new()),
             Sort::ActiveDays => (v.active_days as f64, String::new()),
             Sort::TimeOnTask => (v.time_on_task_hours, String::new()),
@@ -164,7 +180,17 @@ struct ListCursor {
 }
 
 const LIST_PARAMS: &[&str] = &[
-    "course", "band", "min_risk", "inactive_days", "outcome", "sort", "order", "limit", "cursor", "as_of_week", "format",
+    "course",
+    "band",
+    "min_risk",
+    "inactive_days",
+    "outcome",
+    "sort",
+    "order",
+    "limit",
+    "cursor",
+    "as_of_week",
+    "format",
 ];
 
 /// The learners of a course with metrics and risk, filtered, sorted and paged.
@@ -190,7 +216,11 @@ const LIST_PARAMS: &[&str] = &[
     responses((status = 200, description = "{items: [LearnerView], next}", body = Vec<LearnerView>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/learners")]
-pub async fn course_learners(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn course_learners(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(LIST_PARAMS)?;
@@ -214,18 +244,29 @@ pub async fn course_learners(auth: Authenticated, state: web::Data<AppState>, re
         views.retain(|v| v.risk_band.as_deref() == Some(band));
     }
     if let Some(min) = params.get("min_risk") {
-        let min: f64 = min.parse().map_err(|_| ApiError::invalid("min_risk", "must be a number between 0 and 1"))?;
+        let min: f64 = min
+            .parse()
+            .map_err(|_| ApiError::invalid("min_risk", "must be a number between 0 and 1"))?;
         views.retain(|v| v.risk.is_some_and(|r| r >= min));
     }
     if let Some(days) = params.get("inactive_days") {
-        let days: f64 = days.parse().map_err(|_| ApiError::invalid("inactive_days", "must be a number of days"))?;
+        let days: f64 = days
+            .parse()
+            .map_err(|_| ApiError::invalid("inactive_days", "must be a number of days"))?;
         views.retain(|v| v.days_since_last_activity.is_none_or(|d| d >= days));
     }
     if let Some(outcome) = params.get("outcome") {
         match outcome {
             "unknown" => views.retain(|v| v.outcome.is_none()),
-            "pass" | "fail" | "withdrawn" => views.retain(|v| v.outcome.as_deref() == Some(outcome)),
-            _ => return Err(ApiError::invalid("outcome", "must be pass, fail, withdrawn or unknown")),
+            "pass" | "fail" | "withdrawn" => {
+                views.retain(|v| v.outcome.as_deref() == Some(outcome))
+            }
+            _ => {
+                return Err(ApiError::invalid(
+                    "outcome",
+                    "must be pass, fail, withdrawn or unknown",
+                ));
+            }
         }
     }
 
@@ -241,7 +282,11 @@ pub async fn course_learners(auth: Authenticated, state: web::Data<AppState>, re
     };
     let compare = |a: &(f64, String, &str), b: &(f64, String, &str)| {
         let ordering = a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1));
-        let ordering = if descending { ordering.reverse() } else { ordering };
+        let ordering = if descending {
+            ordering.reverse()
+        } else {
+            ordering
+        };
         ordering.then_with(|| a.2.cmp(b.2))
     };
     views.sort_by(|a, b| {
@@ -260,12 +305,20 @@ pub async fn course_learners(auth: Authenticated, state: web::Data<AppState>, re
             compare(&(key.0, key.1, &v.learner), &position) == std::cmp::Ordering::Greater
         });
     }
-    let limit = params.non_negative("limit")?.unwrap_or(100).clamp(1, 10_000) as usize;
+    let limit = params
+        .non_negative("limit")?
+        .unwrap_or(100)
+        .clamp(1, 10_000) as usize;
     let next = (views.len() > limit).then(|| {
         let last = &views[limit - 1];
         let (k, t) = sort.key(last);
         URL_SAFE_NO_PAD.encode(
-            serde_json::to_vec(&ListCursor { k, t, l: last.learner.clone() }).unwrap_or_default(),
+            serde_json::to_vec(&ListCursor {
+                k,
+                t,
+                l: last.learner.clone(),
+            })
+            .unwrap_or_default(),
         )
     });
     views.truncate(limit);
@@ -285,23 +338,32 @@ async fn as_of_week(
     let cutoff_ts = cutoff.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
     let rows = metrics::as_of(&state.pool, course.id, cutoff).await?;
     let activities = metrics::course_activities_before(&state.pool, course.id, cutoff).await?;
-    let context = CourseContext { weeks: f64::from(week.max(1)), activities };
+    let context = CourseContext {
+        weeks: f64::from(week.max(1)),
+        activities,
+    };
     let metrics_only: Vec<_> = rows.iter().map(|r| r.metrics.clone()).collect();
     let (features, means) = course_features(&metrics_only, &context);
     let model = models::active(&state.pool).await?;
-    let trained: Option<(i64, TrainedModel)> = model
-        .and_then(|m| serde_json::from_value(m.model).ok().map(|t| (m.id, t)));
+    let trained: Option<(i64, TrainedModel)> =
+        model.and_then(|m| serde_json::from_value(m.model).ok().map(|t| (m.id, t)));
     let names = reports::course_learners(&state.pool, course.id).await?;
     let mut views = Vec::with_capacity(rows.len());
     for (row, feature_row) in rows.iter().zip(&features) {
         let known = names.iter().find(|n| n.learner_id == row.learner_id);
         let (risk, band, factors, model_id) = match &trained {
             Some((id, model)) => {
-                let p = model.probability(feature_row).map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
+                let (p, band) = risk(model, feature_row)
+                    .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
                 let contributions = model
                     .contributions(feature_row, &means)
                     .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
-                (Some(p), Some(model.band(p).as_str().to_owned()), Some(top_factors(&contributions, feature_row, &means, 3)), Some(*id))
+                (
+                    Some(p),
+                    Some(band.to_owned()),
+                    Some(top_factors(&contributions, feature_row, &means, 3)),
+                    Some(*id),
+                )
             }
             None => (None, None, None, None),
         };
@@ -321,7 +383,9 @@ async fn as_of_week(
             score_sum: m.score_sum,
             distinct_activities: m.distinct_activities as i32,
             first_ts: None,
-            last_ts: m.days_since_last.map(|d| cutoff_ts - chrono::Duration::seconds((d * 86_400.0) as i64)),
+            last_ts: m
+                .days_since_last
+                .map(|d| cutoff_ts - chrono::Duration::seconds((d * 86_400.0) as i64)),
             regularity: m.regularity,
             outcome: row.outcome.clone(),
             risk_probability: risk,
@@ -346,7 +410,11 @@ async fn as_of_week(
     responses((status = 200, description = "{items: [LearnerView], next: null}", body = Vec<LearnerView>), (status = 404, body = ErrorBody))
 )]
 #[get("/learners/courses")]
-pub async fn learner_courses(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn learner_courses(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["learner", "format"])?;
@@ -362,7 +430,12 @@ pub async fn learner_courses(auth: Authenticated, state: web::Data<AppState>, re
             Some(c) => metrics::course_activities(&state.pool, c.id).await?,
             None => 0.0,
         };
-        views.push(LearnerView::from_row(row.row, Some(row.course_iri), activities, now));
+        views.push(LearnerView::from_row(
+            row.row,
+            Some(row.course_iri),
+            activities,
+            now,
+        ));
     }
     list_response(&views, wants_csv(&req, &params)?, None)
 }

@@ -39,13 +39,19 @@ pub fn wants_csv(req: &HttpRequest, params: &QueryParams) -> Result<bool, ApiErr
 }
 
 /// Rows as CSV (header from the field names) or as `{"items": [...], "next": ...}`.
-pub fn list_response<T: Serialize>(rows: &[T], csv: bool, next: Option<String>) -> Result<HttpResponse, ApiError> {
+pub fn list_response<T: Serialize>(
+    rows: &[T],
+    csv: bool,
+    next: Option<String>,
+) -> Result<HttpResponse, ApiError> {
     if csv {
         let mut writer = csv::Writer::from_writer(Vec::new());
         for row in rows {
             writer.serialize(row).map_err(ApiError::internal)?;
         }
-        let body = writer.into_inner().map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
+        let body = writer
+            .into_inner()
+            .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
         let mut response = HttpResponse::Ok();
         response.content_type("text/csv; charset=utf-8");
         if let Some(next) = &next {
@@ -68,11 +74,12 @@ pub async fn course_param(state: &AppState, params: &QueryParams) -> Result<Cour
 pub fn learner_ifi(text: &str) -> Result<(String, Value), ApiError> {
     let text = text.trim();
     let agent = if text.starts_with('{') {
-        parse_agent_param(text, XapiVersion::V2_0(0)).map_err(|e| ApiError::invalid("learner", e.message))?
+        parse_agent_param(text, XapiVersion::V2_0(0))
+            .map_err(|e| ApiError::invalid("learner", e.message))?
     } else if let Some(rest) = text.strip_prefix("account:") {
-        let (home, name) = rest
-            .rsplit_once('|')
-            .ok_or_else(|| ApiError::invalid("learner", "an account key is account:<homePage>|<name>"))?;
+        let (home, name) = rest.rsplit_once('|').ok_or_else(|| {
+            ApiError::invalid("learner", "an account key is account:<homePage>|<name>")
+        })?;
         json!({"objectType": "Agent", "account": {"homePage": home, "name": name}})
     } else if let Some(mbox) = text.strip_prefix("mbox:") {
         json!({"objectType": "Agent", "mbox": mbox})
@@ -90,7 +97,8 @@ pub fn learner_ifi(text: &str) -> Result<(String, Value), ApiError> {
             "give an IFI key (mbox:mailto:..., account:<homePage>|<name>, openid:..., mbox_sha1sum:...), an Agent as JSON, or an e-mail address",
         ));
     };
-    let ifi = ifi_key(&agent).ok_or_else(|| ApiError::invalid("learner", "does not identify an Agent"))?;
+    let ifi = ifi_key(&agent)
+        .ok_or_else(|| ApiError::invalid("learner", "does not identify an Agent"))?;
     Ok((ifi, agent))
 }
 
@@ -102,10 +110,14 @@ mod tests {
     fn learners_can_be_named_several_ways() {
         let by_key = learner_ifi("mbox:mailto:ann@example.edu").expect("key").0;
         let by_email = learner_ifi("ann@example.edu").expect("email").0;
-        let by_json = learner_ifi(r#"{"mbox": "mailto:ann@example.edu"}"#).expect("json").0;
+        let by_json = learner_ifi(r#"{"mbox": "mailto:ann@example.edu"}"#)
+            .expect("json")
+            .0;
         assert_eq!(by_key, by_email);
         assert_eq!(by_key, by_json);
-        let account = learner_ifi("account:https://lms.example.edu|s1").expect("account").0;
+        let account = learner_ifi("account:https://lms.example.edu|s1")
+            .expect("account")
+            .0;
         assert!(account.starts_with("account:"), "{account}");
         assert!(learner_ifi("not a learner").is_err());
     }

@@ -62,7 +62,11 @@ impl From<&ModelRow> for ModelSummary {
     responses((status = 200, description = "{items: [ModelSummary], next: null}", body = Vec<ModelSummary>))
 )]
 #[get("/models")]
-pub async fn list_models(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn list_models(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["format"])?;
@@ -90,7 +94,10 @@ pub struct TrainRequest {
 fn parse_algorithm(name: Option<&str>) -> Result<Algorithm, ApiError> {
     match name.unwrap_or("logistic_regression") {
         "logistic_regression" => Ok(Algorithm::LogisticRegression),
-        other => Err(ApiError::invalid("algorithm", format!("unknown algorithm {other}; available: logistic_regression"))),
+        other => Err(ApiError::invalid(
+            "algorithm",
+            format!("unknown algorithm {other}; available: logistic_regression"),
+        )),
     }
 }
 
@@ -102,7 +109,11 @@ fn parse_algorithm(name: Option<&str>) -> Result<Algorithm, ApiError> {
     responses((status = 201, description = "the model (as GET /analytics/models/{id})", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 #[post("/models")]
-pub async fn train_model(auth: Authenticated, state: web::Data<AppState>, body: web::Json<TrainRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn train_model(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    body: web::Json<TrainRequest>,
+) -> Result<HttpResponse, ApiError> {
     let principal = auth.require(Access::AnalyticsWrite)?;
     let request = body.into_inner();
     if request.courses.is_empty() {
@@ -130,7 +141,8 @@ async fn model_detail(state: &AppState, id: i64) -> Result<Value, ApiError> {
     let row = models::get(&state.pool, id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no model {id}")))?;
-    let trained: TrainedModel = serde_json::from_value(row.model.clone()).map_err(ApiError::internal)?;
+    let trained: TrainedModel =
+        serde_json::from_value(row.model.clone()).map_err(ApiError::internal)?;
     let features: Vec<Value> = trained
         .feature_names
         .iter()
@@ -183,7 +195,11 @@ fn evaluation_view(row: &EvaluationRow) -> Value {
     responses((status = 200, body = Object), (status = 404, body = ErrorBody))
 )]
 #[get("/models/{id}")]
-pub async fn get_model(auth: Authenticated, state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn get_model(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     Ok(HttpResponse::Ok().json(model_detail(&state, id.into_inner()).await?))
 }
@@ -233,7 +249,11 @@ pub async fn evaluate_model(
     responses((status = 204), (status = 404, body = ErrorBody))
 )]
 #[post("/models/{id}/activate")]
-pub async fn activate_model(auth: Authenticated, state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn activate_model(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsWrite)?;
     let id = id.into_inner();
     if !models::activate(&state.pool, id).await? {

@@ -64,8 +64,11 @@ pub async fn upload_outcomes(
         .to_ascii_lowercase();
     let raw: Vec<(String, String)> = match media.as_str() {
         "application/json" => {
-            let rows: Vec<OutcomeRow> = serde_json::from_slice(&body)
-                .map_err(|e| ApiError::bad_request(format!("expected a JSON array of {{learner, outcome}}: {e}")))?;
+            let rows: Vec<OutcomeRow> = serde_json::from_slice(&body).map_err(|e| {
+                ApiError::bad_request(format!(
+                    "expected a JSON array of {{learner, outcome}}: {e}"
+                ))
+            })?;
             rows.into_iter()
                 .map(|r| {
                     let learner = match r.learner {
@@ -84,7 +87,9 @@ pub async fn upload_outcomes(
         }
     };
     if raw.len() > 100_000 {
-        return Err(ApiError::PayloadTooLarge("at most 100,000 outcomes per upload".into()));
+        return Err(ApiError::PayloadTooLarge(
+            "at most 100,000 outcomes per upload".into(),
+        ));
     }
     let mut outcomes = Vec::with_capacity(raw.len());
     for (i, (learner, outcome)) in raw.iter().enumerate() {
@@ -114,7 +119,8 @@ fn parse_csv(body: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
     let (learner, outcome) = (column("learner")?, column("outcome")?);
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| ApiError::bad_request(format!("CSV row {}: {e}", i + 2)))?;
+        let record =
+            record.map_err(|e| ApiError::bad_request(format!("CSV row {}: {e}", i + 2)))?;
         rows.push((
             record.get(learner).unwrap_or_default().to_owned(),
             record.get(outcome).unwrap_or_default().to_owned(),

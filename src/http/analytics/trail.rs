@@ -28,7 +28,10 @@ pub struct TrailDayView {
     mean_score: Option<f64>,
 }
 
-async fn learner_in_course(state: &AppState, params: &QueryParams) -> Result<(i64, i64, Option<NaiveDate>), ApiError> {
+async fn learner_in_course(
+    state: &AppState,
+    params: &QueryParams,
+) -> Result<(i64, i64, Option<NaiveDate>), ApiError> {
     let course = course_param(state, params).await?;
     let (ifi, _) = learner_ifi(params.required("learner")?)?;
     let learner = reports::learner_id(&state.pool, &ifi)
@@ -45,7 +48,11 @@ async fn learner_in_course(state: &AppState, params: &QueryParams) -> Result<(i6
     responses((status = 200, description = "{items: [TrailDayView], next: null}", body = Vec<TrailDayView>), (status = 404, body = ErrorBody))
 )]
 #[get("/learners/trail")]
-pub async fn learner_trail(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn learner_trail(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["course", "learner", "format"])?;
@@ -97,7 +104,11 @@ pub struct TrailStatement {
     responses((status = 200, description = "{items: [TrailStatement], next: null}", body = Vec<TrailStatement>), (status = 404, body = ErrorBody))
 )]
 #[get("/learners/statements")]
-pub async fn learner_statements(auth: Authenticated, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn learner_statements(
+    auth: Authenticated,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["course", "learner", "day", "since", "until", "format"])?;
@@ -105,13 +116,19 @@ pub async fn learner_statements(auth: Authenticated, state: web::Data<AppState>,
     let version = crate::xapi::XapiVersion::V2_0(0);
     let (from, to) = match params.get("day") {
         Some(day) => {
-            let day: NaiveDate = day.parse().map_err(|_| ApiError::invalid("day", "must be a date (YYYY-MM-DD)"))?;
+            let day: NaiveDate = day
+                .parse()
+                .map_err(|_| ApiError::invalid("day", "must be a date (YYYY-MM-DD)"))?;
             let from = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
             (from, from + chrono::Duration::days(1))
         }
         None => (
-            params.timestamp("since", version)?.unwrap_or(DateTime::<Utc>::MIN_UTC),
-            params.timestamp("until", version)?.unwrap_or(DateTime::<Utc>::MAX_UTC),
+            params
+                .timestamp("since", version)?
+                .unwrap_or(DateTime::<Utc>::MIN_UTC),
+            params
+                .timestamp("until", version)?
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
         ),
     };
     let rows = reports::trail_statements(&state.pool, course, learner, from, to, 1000).await?;

@@ -100,7 +100,10 @@ pub async fn apply(
     Ok(())
 }
 
-async fn upsert_course_activities(conn: &mut PgConnection, seen: &[ActivityMeta]) -> sqlx::Result<()> {
+async fn upsert_course_activities(
+    conn: &mut PgConnection,
+    seen: &[ActivityMeta],
+) -> sqlx::Result<()> {
     let mut merged: HashMap<(i64, Vec<u8>), &ActivityMeta> = HashMap::new();
     for meta in seen {
         let entry = merged

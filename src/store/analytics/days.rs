@@ -204,7 +204,10 @@ async fn write_learner_days(
     new_rows: &[DayRow],
 ) -> sqlx::Result<()> {
     let new_keys: std::collections::HashSet<DayKey> = new_rows.iter().map(key).collect();
-    let gone: Vec<&DayRow> = old_rows.iter().filter(|r| !new_keys.contains(&key(r))).collect();
+    let gone: Vec<&DayRow> = old_rows
+        .iter()
+        .filter(|r| !new_keys.contains(&key(r)))
+        .collect();
     if !gone.is_empty() {
         let c: Vec<i64> = gone.iter().map(|r| r.course_id).collect();
         let l: Vec<i64> = gone.iter().map(|r| r.learner_id).collect();

@@ -129,7 +129,10 @@ pub async fn courses_of_registrations(
     )
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.registration, r.course_id)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.registration, r.course_id))
+        .collect())
 }
 
 /// Parks statements whose registration names no known course yet.

@@ -26,7 +26,11 @@ pub async fn course_start(pool: &PgPool, course_id: i64) -> sqlx::Result<Option<
 }
 
 /// Metrics of every learner of the course from the days before `cutoff` (a day boundary).
-pub async fn as_of(pool: &PgPool, course_id: i64, cutoff: NaiveDate) -> sqlx::Result<Vec<LearnerRow>> {
+pub async fn as_of(
+    pool: &PgPool,
+    course_id: i64,
+    cutoff: NaiveDate,
+) -> sqlx::Result<Vec<LearnerRow>> {
     let cutoff_ts: DateTime<Utc> = cutoff.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
     let rows = sqlx::query!(
         r#"
@@ -91,7 +95,11 @@ pub async fn as_of(pool: &PgPool, course_id: i64, cutoff: NaiveDate) -> sqlx::Re
 }
 
 /// Activities of the course first touched before the cutoff.
-pub async fn course_activities_before(pool: &PgPool, course_id: i64, cutoff: NaiveDate) -> sqlx::Result<f64> {
+pub async fn course_activities_before(
+    pool: &PgPool,
+    course_id: i64,
+    cutoff: NaiveDate,
+) -> sqlx::Result<f64> {
     let cutoff_ts: DateTime<Utc> = cutoff.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
     Ok(sqlx::query_scalar!(
         "select count(*)::float8 from course_activities where course_id = $1 and first_ts < $2",
@@ -104,7 +112,11 @@ pub async fn course_activities_before(pool: &PgPool, course_id: i64, cutoff: Nai
 }
 
 /// Current metrics of every learner of the course (from the materialized totals).
-pub async fn current(pool: &PgPool, course_id: i64, now: DateTime<Utc>) -> sqlx::Result<Vec<LearnerRow>> {
+pub async fn current(
+    pool: &PgPool,
+    course_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Vec<LearnerRow>> {
     let rows = sqlx::query!(
         r#"select learner_id, coalesce(uploaded_outcome, statement_outcome) as outcome,
                   statements, active_days, sessions, time_secs, completions, successes, failures,

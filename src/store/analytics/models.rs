@@ -75,19 +75,28 @@ pub async fn active(pool: &PgPool) -> sqlx::Result<Option<ModelRow>> {
 /// Makes this model the one that scores live courses; every score becomes stale.
 pub async fn activate(pool: &PgPool, id: i64) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
-    let exists = sqlx::query_scalar!("select id from analytics_models where id = $1 for update", id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .is_some();
+    let exists = sqlx::query_scalar!(
+        "select id from analytics_models where id = $1 for update",
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .is_some();
     if !exists {
         return Ok(false);
     }
-    sqlx::query!("update analytics_models set active = false where active and id <> $1", id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!("update analytics_models set active = true where id = $1", id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update analytics_models set active = false where active and id <> $1",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "update analytics_models set active = true where id = $1",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
     sqlx::query!("update learner_courses set risk_stale = true where not risk_stale")
         .execute(&mut *tx)
         .await?;
@@ -155,7 +164,12 @@ pub struct Score {
     pub factors: Value,
 }
 
-pub async fn write_scores(pool: &PgPool, course_id: i64, model_id: i64, scores: &[Score]) -> sqlx::Result<()> {
+pub async fn write_scores(
+    pool: &PgPool,
+    course_id: i64,
+    model_id: i64,
+    scores: &[Score],
+) -> sqlx::Result<()> {
     sqlx::query!(
         r#"update learner_courses lc
            set risk_probability = s.p, risk_band = s.band, risk_factors = s.factors::jsonb,

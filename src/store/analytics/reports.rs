@@ -49,7 +49,10 @@ pub async fn courses(pool: &PgPool, after: i64, limit: i64) -> sqlx::Result<Vec<
 }
 
 pub async fn course(pool: &PgPool, id: i64) -> sqlx::Result<Option<CourseRow>> {
-    Ok(courses(pool, id - 1, 1).await?.into_iter().find(|c| c.id == id))
+    Ok(courses(pool, id - 1, 1)
+        .await?
+        .into_iter()
+        .find(|c| c.id == id))
 }
 
 pub async fn set_course_settings(
@@ -70,9 +73,12 @@ pub async fn set_course_settings(
     .execute(&mut *tx)
     .await?;
     // Weekly rates and relative features move with the course dates.
-    sqlx::query!("update learner_courses set risk_stale = true where course_id = $1", id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update learner_courses set risk_stale = true where course_id = $1",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await
 }
 
@@ -119,7 +125,11 @@ pub struct HeatRow {
     pub accesses: i64,
 }
 
-pub async fn heatmap(pool: &PgPool, course_id: i64, start: NaiveDate) -> sqlx::Result<Vec<HeatRow>> {
+pub async fn heatmap(
+    pool: &PgPool,
+    course_id: i64,
+    start: NaiveDate,
+) -> sqlx::Result<Vec<HeatRow>> {
     sqlx::query_as!(
         HeatRow,
         r#"
@@ -191,7 +201,10 @@ pub struct LearnerCourseRow {
     pub row: LearnerListRow,
 }
 
-pub async fn learner_courses(pool: &PgPool, learner_id: i64) -> sqlx::Result<Vec<LearnerCourseRow>> {
+pub async fn learner_courses(
+    pool: &PgPool,
+    learner_id: i64,
+) -> sqlx::Result<Vec<LearnerCourseRow>> {
     let rows = sqlx::query!(
         r#"
         select c.iri, c.title, lc.learner_id, l.ifi, l.name, lc.statements, lc.active_days,

@@ -34,14 +34,21 @@ async fn courses_are_listed_with_their_numbers_and_detail() {
     let app = seeded().await;
 
     let list = get_json(&app, "/analytics/courses").await;
-    let detail = get_json(&app, &format!("/analytics/courses/detail?course={}", encode(COURSE))).await;
+    let detail = get_json(
+        &app,
+        &format!("/analytics/courses/detail?course={}", encode(COURSE)),
+    )
+    .await;
 
     let course = &list["items"][0];
     assert_eq!(course["course"], COURSE);
     assert_eq!(course["title"], "Biology 101");
     assert_eq!(course["learners"], 2);
     assert_eq!(course["statements"], 4);
-    assert_eq!(course["start_date"], "2026-01-05", "defaults to the first statement's day");
+    assert_eq!(
+        course["start_date"], "2026-01-05",
+        "defaults to the first statement's day"
+    );
     assert_eq!(detail["course"], COURSE);
 }
 
@@ -49,7 +56,11 @@ async fn courses_are_listed_with_their_numbers_and_detail() {
 async fn the_weekly_series_counts_weeks_from_the_course_start() {
     let app = seeded().await;
 
-    let weekly = get_json(&app, &format!("/analytics/courses/weekly?course={}", encode(COURSE))).await;
+    let weekly = get_json(
+        &app,
+        &format!("/analytics/courses/weekly?course={}", encode(COURSE)),
+    )
+    .await;
 
     let weeks = weekly["items"].as_array().expect("items");
     assert_eq!(weeks.len(), 2);
@@ -66,16 +77,27 @@ async fn moving_the_course_start_moves_the_weeks() {
     let app = seeded().await;
 
     let response = app
-        .admin(Method::PUT, &format!("/analytics/courses/settings?course={}", encode(COURSE)))
+        .admin(
+            Method::PUT,
+            &format!("/analytics/courses/settings?course={}", encode(COURSE)),
+        )
         .json(&json!({"title": "Biology (spring)", "start_date": "2025-12-29"}))
         .send()
         .await
         .expect("request");
     assert_eq!(response.status().as_u16(), 200);
-    let weekly = get_json(&app, &format!("/analytics/courses/weekly?course={}", encode(COURSE))).await;
+    let weekly = get_json(
+        &app,
+        &format!("/analytics/courses/weekly?course={}", encode(COURSE)),
+    )
+    .await;
 
     assert_eq!(weekly["items"][0]["week"], 2, "2026-01-05 is now in week 2");
-    let detail = get_json(&app, &format!("/analytics/courses/detail?course={}", encode(COURSE))).await;
+    let detail = get_json(
+        &app,
+        &format!("/analytics/courses/detail?course={}", encode(COURSE)),
+    )
+    .await;
     assert_eq!(detail["title"], "Biology (spring)");
     assert_eq!(detail["start_date_set"], true);
 }
@@ -84,7 +106,11 @@ async fn moving_the_course_start_moves_the_weeks() {
 async fn the_heatmap_counts_accesses_per_activity_and_week() {
     let app = seeded().await;
 
-    let heat = get_json(&app, &format!("/analytics/courses/heatmap?course={}", encode(COURSE))).await;
+    let heat = get_json(
+        &app,
+        &format!("/analytics/courses/heatmap?course={}", encode(COURSE)),
+    )
+    .await;
 
     let cells = heat["items"].as_array().expect("items");
     let r1_week1 = cells
@@ -100,28 +126,52 @@ async fn lists_come_as_csv_with_stable_columns() {
     let app = seeded().await;
 
     let response = app
-        .admin(Method::GET, &format!("/analytics/courses/learners?course={}", encode(COURSE)))
+        .admin(
+            Method::GET,
+            &format!("/analytics/courses/learners?course={}", encode(COURSE)),
+        )
         .header("Accept", "text/csv")
         .send()
         .await
         .expect("request");
 
     assert_eq!(response.status().as_u16(), 200);
-    assert!(response.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/csv"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("text/csv")
+    );
     let text = response.text().await.expect("text");
     let header = text.lines().next().unwrap_or_default();
-    assert!(header.starts_with("learner,name,course,statements,active_days,sessions"), "{header}");
-    assert!(header.contains("risk,risk_band,factor_1,factor_1_contribution,factor_1_explanation"), "{header}");
+    assert!(
+        header.starts_with("learner,name,course,statements,active_days,sessions"),
+        "{header}"
+    );
+    assert!(
+        header.contains("risk,risk_band,factor_1,factor_1_contribution,factor_1_explanation"),
+        "{header}"
+    );
     assert_eq!(text.lines().count(), 3, "a header and two learners");
     let by_param = app
-        .admin(Method::GET, &format!("/analytics/courses/weekly?course={}&format=csv", encode(COURSE)))
+        .admin(
+            Method::GET,
+            &format!(
+                "/analytics/courses/weekly?course={}&format=csv",
+                encode(COURSE)
+            ),
+        )
         .send()
         .await
         .expect("request")
         .text()
         .await
         .expect("text");
-    assert!(by_param.starts_with("week,week_start,statements,time_on_task_hours,active_learners,new_learners"));
+    assert!(
+        by_param.starts_with(
+            "week,week_start,statements,time_on_task_hours,active_learners,new_learners"
+        )
+    );
 }
 
 #[tokio::test]
@@ -130,15 +180,27 @@ async fn learner_lists_filter_sort_and_page_with_a_cursor() {
     let base = format!("/analytics/courses/learners?course={}", encode(COURSE));
 
     let first = get_json(&app, &format!("{base}&sort=statements&limit=1")).await;
-    assert_eq!(first["items"][0]["learner"], learner_key(1), "most statements first");
+    assert_eq!(
+        first["items"][0]["learner"],
+        learner_key(1),
+        "most statements first"
+    );
     let cursor = first["next"].as_str().expect("a next cursor").to_owned();
-    let second = get_json(&app, &format!("{base}&sort=statements&limit=1&cursor={cursor}")).await;
+    let second = get_json(
+        &app,
+        &format!("{base}&sort=statements&limit=1&cursor={cursor}"),
+    )
+    .await;
     assert_eq!(second["items"][0]["learner"], learner_key(2));
     assert!(second["next"].is_null());
 
     let inactive = get_json(&app, &format!("{base}&inactive_days=0")).await;
     assert_eq!(inactive["items"].as_array().map(Vec::len), Some(2));
-    let response = app.admin(Method::GET, &format!("{base}&sort=shoe_size")).send().await.expect("request");
+    let response = app
+        .admin(Method::GET, &format!("{base}&sort=shoe_size"))
+        .send()
+        .await
+        .expect("request");
     let body = error_body(response, 400).await;
     assert_eq!(body["property"], "sort");
 }
@@ -148,10 +210,20 @@ async fn a_learners_trail_and_statements_drill_down() {
     let app = seeded().await;
     let key = encode(&learner_key(1));
 
-    let trail = get_json(&app, &format!("/analytics/learners/trail?course={}&learner={key}", encode(COURSE))).await;
+    let trail = get_json(
+        &app,
+        &format!(
+            "/analytics/learners/trail?course={}&learner={key}",
+            encode(COURSE)
+        ),
+    )
+    .await;
     let day = get_json(
         &app,
-        &format!("/analytics/learners/statements?course={}&learner={key}&day=2026-01-05", encode(COURSE)),
+        &format!(
+            "/analytics/learners/statements?course={}&learner={key}&day=2026-01-05",
+            encode(COURSE)
+        ),
     )
     .await;
     let across = get_json(&app, &format!("/analytics/learners/courses?learner={key}")).await;
@@ -180,7 +252,10 @@ async fn outcomes_upload_as_json_and_csv() {
     let csv_upload = app
         .admin(Method::POST, &url)
         .header("content-type", "text/csv")
-        .body(format!("learner,outcome\n{},withdrawn\nnew.student@example.edu,fail\n", learner_key(2)))
+        .body(format!(
+            "learner,outcome\n{},withdrawn\nnew.student@example.edu,fail\n",
+            learner_key(2)
+        ))
         .send()
         .await
         .expect("request");
@@ -190,7 +265,10 @@ async fn outcomes_upload_as_json_and_csv() {
     let items = learners(&app, COURSE).await;
     assert_eq!(find(&items, &learner_key(1))["outcome"], "pass");
     assert_eq!(find(&items, &learner_key(2))["outcome"], "withdrawn");
-    assert_eq!(find(&items, "mbox:mailto:new.student@example.edu")["outcome"], "fail");
+    assert_eq!(
+        find(&items, "mbox:mailto:new.student@example.edu")["outcome"],
+        "fail"
+    );
     let bad = app
         .admin(Method::POST, &url)
         .json(&json!([{"learner": "nobody", "outcome": "pass"}]))
@@ -215,7 +293,10 @@ async fn the_analytics_need_their_scopes_and_known_courses() {
         .expect("request");
     error_body(forbidden, 403).await;
     let read_only_write = app
-        .raw(Method::PUT, &format!("/analytics/courses/settings?course={}", encode(COURSE)))
+        .raw(
+            Method::PUT,
+            &format!("/analytics/courses/settings?course={}", encode(COURSE)),
+        )
         .basic_auth(&reader, Some(&reader_secret))
         .json(&json!({}))
         .send()
@@ -223,7 +304,10 @@ async fn the_analytics_need_their_scopes_and_known_courses() {
         .expect("request");
     error_body(read_only_write, 403).await;
     let unknown = app
-        .admin(Method::GET, "/analytics/courses/detail?course=https%3A%2F%2Fnowhere.example%2Fc")
+        .admin(
+            Method::GET,
+            "/analytics/courses/detail?course=https%3A%2F%2Fnowhere.example%2Fc",
+        )
         .send()
         .await
         .expect("request");

@@ -55,7 +55,12 @@ pub async fn post(app: &TestApp, statements: &[Value]) {
         .send()
         .await
         .expect("post");
-    assert_eq!(response.status().as_u16(), 200, "{}", response.text().await.unwrap_or_default());
+    assert_eq!(
+        response.status().as_u16(),
+        200,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
 }
 
 /// Applies everything queued.
@@ -72,7 +77,10 @@ pub fn encode(text: &str) -> String {
 /// The analytics API's learner list for the course, as JSON items.
 pub async fn learners(app: &TestApp, course: &str) -> Vec<Value> {
     let response = app
-        .admin(Method::GET, &format!("/analytics/courses/learners?course={}", encode(course)))
+        .admin(
+            Method::GET,
+            &format!("/analytics/courses/learners?course={}", encode(course)),
+        )
         .send()
         .await
         .expect("request");

@@ -41,7 +41,10 @@ async fn metrics_follow_the_documented_rules_and_a_void_removes_its_contribution
     assert_eq!(one["completions"], 1);
     assert_eq!(one["attempts"], 1);
     assert_eq!(one["mean_score"], 0.8);
-    assert_eq!(one["coverage"], 1.0, "learner 1 touched all four activities");
+    assert_eq!(
+        one["coverage"], 1.0,
+        "learner 1 touched all four activities"
+    );
     let two = find(&items, &learner_key(2));
     assert_eq!(two["statements"], 1);
     assert_eq!(two["coverage"], 0.25);
@@ -56,7 +59,10 @@ async fn metrics_follow_the_documented_rules_and_a_void_removes_its_contribution
     assert_eq!(one["statements"], 4);
     assert_eq!(one["sessions"], 3);
     assert_eq!(one["time_on_task_hours"], 0.5);
-    assert_eq!(one["distinct_activities"], 3, "r2 was only touched by the voided statement");
+    assert_eq!(
+        one["distinct_activities"], 3,
+        "r2 was only touched by the voided statement"
+    );
 }
 
 #[tokio::test]
@@ -86,7 +92,14 @@ async fn an_outcome_statement_on_the_course_is_the_learners_outcome() {
         "timestamp": "2026-03-01T10:00:00.000Z",
     });
 
-    post(&app, &[statement(1, VIEWED, "r1", "2026-01-05T10:00:00.000Z"), passed]).await;
+    post(
+        &app,
+        &[
+            statement(1, VIEWED, "r1", "2026-01-05T10:00:00.000Z"),
+            passed,
+        ],
+    )
+    .await;
     drain(&app).await;
 
     let items = learners(&app, COURSE).await;

@@ -45,15 +45,17 @@ fn event() -> impl Strategy<Value = Event> {
         proptest::option::weighted(0.3, 1u8..40),
         proptest::bool::weighted(0.3),
     )
-        .prop_map(|(learner, minute, activity, verb, scaled, duration_min, jisc)| Event {
-            learner,
-            minute,
-            activity,
-            verb,
-            scaled,
-            duration_min,
-            jisc,
-        })
+        .prop_map(
+            |(learner, minute, activity, verb, scaled, duration_min, jisc)| Event {
+                learner,
+                minute,
+                activity,
+                verb,
+                scaled,
+                duration_min,
+                jisc,
+            },
+        )
 }
 
 fn scenario() -> impl Strategy<Value = Scenario> {
@@ -71,16 +73,28 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 voided.dedup();
                 let total = events.len() + voided.len();
                 let order = order.into_iter().filter(|i| *i < total).collect();
-                Scenario { events, voided, order, batch, drain_every }
+                Scenario {
+                    events,
+                    voided,
+                    order,
+                    batch,
+                    drain_every,
+                }
             })
     })
 }
 
 const JISC_KEY: &str = "http://xapi.jisc.ac.uk/courseArea";
-const VERBS: [&str; 3] = [VIEWED, COMPLETED, "http://adlnet.gov/expapi/verbs/attempted"];
+const VERBS: [&str; 3] = [
+    VIEWED,
+    COMPLETED,
+    "http://adlnet.gov/expapi/verbs/attempted",
+];
 
 fn start() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-01-05T06:00:00Z").map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+    DateTime::parse_from_rfc3339("2026-01-05T06:00:00Z")
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
 }
 
 fn build(scenario: &Scenario) -> Vec<Value> {
@@ -88,8 +102,14 @@ fn build(scenario: &Scenario) -> Vec<Value> {
         .events
         .iter()
         .map(|e| {
-            let ts = (start() + Duration::minutes(e.minute)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-            let mut s = statement(e.learner + 1, VERBS[e.verb], &format!("a{}", e.activity), &ts);
+            let ts = (start() + Duration::minutes(e.minute))
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            let mut s = statement(
+                e.learner + 1,
+                VERBS[e.verb],
+                &format!("a{}", e.activity),
+                &ts,
+            );
             let mut result = serde_json::Map::new();
             if let Some(scaled) = e.scaled {
                 result.insert("score".into(), json!({"scaled": f64::from(scaled) / 100.0}));
@@ -110,7 +130,12 @@ fn build(scenario: &Scenario) -> Vec<Value> {
     let voids: Vec<Value> = scenario
         .voided
         .iter()
-        .map(|i| voiding(statements[*i]["id"].as_str().unwrap_or_default(), "2026-02-01T00:00:00.000Z"))
+        .map(|i| {
+            voiding(
+                statements[*i]["id"].as_str().unwrap_or_default(),
+                "2026-02-01T00:00:00.000Z",
+            )
+        })
         .collect();
     statements.extend(voids);
     statements
@@ -119,13 +144,34 @@ fn build(scenario: &Scenario) -> Vec<Value> {
 /// Every derived table, rendered as sorted text rows (floats rounded).
 async fn snapshot(app: &TestApp) -> BTreeMap<&'static str, Vec<String>> {
     let queries: [(&'static str, &str); 7] = [
-        ("learner_days", "select concat_ws('|', course_id, learner_id, day, statements, sessions, round(time_secs::numeric, 3), completions, successes, failures, attempts, round(score_sum::numeric, 6)) from learner_days"),
-        ("course_days", "select concat_ws('|', course_id, day, statements, round(time_secs::numeric, 3), active_learners) from course_days"),
-        ("learner_activities", "select concat_ws('|', course_id, learner_id, encode(activity_sha, 'hex'), first_ts, events) from learner_activities"),
-        ("course_activities", "select concat_ws('|', course_id, encode(activity_sha, 'hex'), activity_id, first_ts) from course_activities"),
-        ("course_activity_days", "select concat_ws('|', course_id, encode(activity_sha, 'hex'), day, accesses) from course_activity_days"),
-        ("learner_courses", "select concat_ws('|', course_id, learner_id, statements, active_days, sessions, round(time_secs::numeric, 3), completions, successes, failures, attempts, round(score_sum::numeric, 6), distinct_activities, first_ts, last_ts, round(regularity::numeric, 6), statement_outcome) from learner_courses"),
-        ("courses", "select concat_ws('|', id, iri, first_day) from courses"),
+        (
+            "learner_days",
+            "select concat_ws('|', course_id, learner_id, day, statements, sessions, round(time_secs::numeric, 3), completions, successes, failures, attempts, round(score_sum::numeric, 6)) from learner_days",
+        ),
+        (
+            "course_days",
+            "select concat_ws('|', course_id, day, statements, round(time_secs::numeric, 3), active_learners) from course_days",
+        ),
+        (
+            "learner_activities",
+            "select concat_ws('|', course_id, learner_id, encode(activity_sha, 'hex'), first_ts, events) from learner_activities",
+        ),
+        (
+            "course_activities",
+            "select concat_ws('|', course_id, encode(activity_sha, 'hex'), activity_id, first_ts) from course_activities",
+        ),
+        (
+            "course_activity_days",
+            "select concat_ws('|', course_id, encode(activity_sha, 'hex'), day, accesses) from course_activity_days",
+        ),
+        (
+            "learner_courses",
+            "select concat_ws('|', course_id, learner_id, statements, active_days, sessions, round(time_secs::numeric, 3), completions, successes, failures, attempts, round(score_sum::numeric, 6), distinct_activities, first_ts, last_ts, round(regularity::numeric, 6), statement_outcome) from learner_courses",
+        ),
+        (
+            "courses",
+            "select concat_ws('|', id, iri, first_day) from courses",
+        ),
     ];
     let mut out = BTreeMap::new();
     for (name, sql) in queries {
@@ -146,7 +192,10 @@ fn reference_days(scenario: &Scenario) -> Vec<(String, String, i64, i64, f64)> {
     let mut by_pair: BTreeMap<(bool, u32), Vec<(i64, usize, &Event)>> = BTreeMap::new();
     for (i, e) in scenario.events.iter().enumerate() {
         if !scenario.voided.contains(&i) {
-            by_pair.entry((e.jisc, e.learner)).or_default().push((e.minute, i, e));
+            by_pair
+                .entry((e.jisc, e.learner))
+                .or_default()
+                .push((e.minute, i, e));
         }
     }
     let mut days: BTreeMap<(bool, u32, String), (i64, i64, f64)> = BTreeMap::new();
@@ -158,9 +207,13 @@ fn reference_days(scenario: &Scenario) -> Vec<(String, String, i64, i64, f64)> {
             let session = prev.is_none_or(|p| minute - p > 30);
             let time = match e.duration_min {
                 Some(d) => f64::from(d) * 60.0,
-                None => next.filter(|n| n - minute <= 30).map_or(0.0, |n| (n - minute) as f64 * 60.0),
+                None => next
+                    .filter(|n| n - minute <= 30)
+                    .map_or(0.0, |n| (n - minute) as f64 * 60.0),
             };
-            let day = (start() + Duration::minutes(*minute)).date_naive().to_string();
+            let day = (start() + Duration::minutes(*minute))
+                .date_naive()
+                .to_string();
             let entry = days.entry((jisc, learner, day)).or_default();
             entry.0 += 1;
             entry.1 += i64::from(session);
@@ -169,7 +222,17 @@ fn reference_days(scenario: &Scenario) -> Vec<(String, String, i64, i64, f64)> {
     }
     days.into_iter()
         .map(|((jisc, learner, day), (s, sessions, time))| {
-            (if jisc { "jisc".into() } else { "grouping".into() }, format!("{learner}|{day}"), s, sessions, time)
+            (
+                if jisc {
+                    "jisc".into()
+                } else {
+                    "grouping".into()
+                },
+                format!("{learner}|{day}"),
+                s,
+                sessions,
+                time,
+            )
         })
         .collect()
 }
@@ -177,7 +240,11 @@ fn reference_days(scenario: &Scenario) -> Vec<(String, String, i64, i64, f64)> {
 async fn run(scenario: Scenario) {
     let app = spawn_app_with(|c| c.analytics_worker = false).await;
     let statements = build(&scenario);
-    let arrivals: Vec<Value> = scenario.order.iter().map(|i| statements[*i].clone()).collect();
+    let arrivals: Vec<Value> = scenario
+        .order
+        .iter()
+        .map(|i| statements[*i].clone())
+        .collect();
     for (n, chunk) in arrivals.chunks(scenario.batch).enumerate() {
         post(&app, chunk).await;
         if n % scenario.drain_every == 0 {
@@ -192,7 +259,10 @@ async fn run(scenario: Scenario) {
         .expect("rebuild");
     let rebuilt = snapshot(&app).await;
     for (table, rows) in &incremental {
-        assert_eq!(rows, &rebuilt[table], "{table} differs between incremental and rebuild for {scenario:?}");
+        assert_eq!(
+            rows, &rebuilt[table],
+            "{table} differs between incremental and rebuild for {scenario:?}"
+        );
     }
 
     // The learner days against the reference, matched by course kind, learner and day.
@@ -208,11 +278,22 @@ async fn run(scenario: Scenario) {
     .expect("days");
     let actual: Vec<(String, String, i64, i64, f64)> = rows
         .into_iter()
-        .map(|(k, key, s, sessions, t)| (k, key, i64::from(s), i64::from(sessions), (t * 1000.0).round() / 1000.0))
+        .map(|(k, key, s, sessions, t)| {
+            (
+                k,
+                key,
+                i64::from(s),
+                i64::from(sessions),
+                (t * 1000.0).round() / 1000.0,
+            )
+        })
         .collect();
     let mut expected = reference_days(&scenario);
     expected.sort_by(|a, b| (a.0.clone(), a.1.clone()).cmp(&(b.0.clone(), b.1.clone())));
-    assert_eq!(actual, expected, "learner days differ from the reference for {scenario:?}");
+    assert_eq!(
+        actual, expected,
+        "learner days differ from the reference for {scenario:?}"
+    );
 }
 
 proptest! {
