@@ -189,7 +189,8 @@ async fn snapshot(app: &TestApp) -> BTreeMap<&'static str, Vec<String>> {
 /// sorted by time; a session starts after a 30-minute gap; time is the result duration, else
 /// the gap to the next event when within 30 minutes.
 fn reference_days(scenario: &Scenario) -> Vec<(String, String, i64, i64, f64)> {
-    let mut by_pair: BTreeMap<(bool, u32), Vec<(i64, usize, &Event)>> = BTreeMap::new();
+    type Timed<'a> = Vec<(i64, usize, &'a Event)>;
+    let mut by_pair: BTreeMap<(bool, u32), Timed<'_>> = BTreeMap::new();
     for (i, e) in scenario.events.iter().enumerate() {
         if !scenario.voided.contains(&i) {
             by_pair
@@ -289,7 +290,7 @@ async fn run(scenario: Scenario) {
         })
         .collect();
     let mut expected = reference_days(&scenario);
-    expected.sort_by(|a, b| (a.0.clone(), a.1.clone()).cmp(&(b.0.clone(), b.1.clone())));
+    expected.sort_by_key(|a| (a.0.clone(), a.1.clone()));
     assert_eq!(
         actual, expected,
         "learner days differ from the reference for {scenario:?}"
