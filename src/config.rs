@@ -23,6 +23,9 @@
 //! | `LRS_ANALYTICS_SUCCESS_VERBS` | passed, completed | verbs that, on the course activity, mean success |
 //! | `LRS_ANALYTICS_FAILURE_VERBS` | failed | verbs that, on the course activity, mean failure |
 //! | `LRS_ANALYTICS_SESSION_GAP_MINUTES` | 30 | inactivity that ends a session |
+//! | `LRS_ANALYTICS_RETRAIN_HOURS` | 24 | scheduled retraining interval; 0 turns it off |
+//! | `LRS_ANALYTICS_RETRAIN_MIN_LEARNERS` | 200 | labelled learners needed before the LRS retrains by itself |
+//! | `LRS_ANALYTICS_CUTOFF_WEEK` | 4 | cutoff week of scheduled trainings |
 //! | `LRS_AUTHORITY_HOMEPAGE` | `http://lrs.localhost` | `account.homePage` of the authority Agent of new credentials |
 //!
 //! Secrets (`DATABASE_URL`, `LRS_ADMIN_SECRET`) are held in [`SecretString`] so they never reach
@@ -157,6 +160,18 @@ pub struct Config {
     )]
     pub analytics_session_gap_minutes: u64,
 
+    /// Hours between scheduled retrainings of the at-risk model (0 = never).
+    #[arg(long, env = "LRS_ANALYTICS_RETRAIN_HOURS", default_value_t = 24, global = true)]
+    pub analytics_retrain_hours: u64,
+
+    /// Learners with a known outcome needed before the LRS retrains by itself.
+    #[arg(long, env = "LRS_ANALYTICS_RETRAIN_MIN_LEARNERS", default_value_t = 200, global = true)]
+    pub analytics_retrain_min_learners: i64,
+
+    /// Cutoff week of scheduled trainings (features use only the weeks before it ends).
+    #[arg(long, env = "LRS_ANALYTICS_CUTOFF_WEEK", default_value_t = 4, global = true)]
+    pub analytics_cutoff_week: u32,
+
     /// `account.homePage` of the authority Agent given to new credentials.
     #[arg(long, env = "LRS_AUTHORITY_HOMEPAGE", default_value = DEFAULT_AUTHORITY_HOMEPAGE, global = true)]
     pub authority_homepage: String,
@@ -191,11 +206,23 @@ impl Default for Config {
             analytics_success_verbs: vec![PASSED.to_owned(), COMPLETED.to_owned()],
             analytics_failure_verbs: vec![FAILED.to_owned()],
             analytics_session_gap_minutes: 30,
+            analytics_retrain_hours: 24,
+            analytics_retrain_min_learners: 200,
+            analytics_cutoff_week: 4,
         }
     }
 }
 
 impl Config {
+    /// The scheduled retraining policy; None when turned off.
+    pub fn retrain_policy(&self) -> Option<crate::analytics::retrain::RetrainPolicy> {
+        (self.analytics_retrain_hours > 0).then(|| crate::analytics::retrain::RetrainPolicy {
+            every: std::time::Duration::from_secs(self.analytics_retrain_hours * 3600),
+            min_labelled: self.analytics_retrain_min_learners,
+            cutoff_week: self.analytics_cutoff_week.max(1),
+        })
+    }
+
     /// The analytics rules these settings describe.
     pub fn analytics(&self) -> AnalyticsSettings {
         AnalyticsSettings {

@@ -7,6 +7,7 @@ pub mod classify;
 pub mod features;
 pub mod model;
 pub mod rebuild;
+pub mod retrain;
 pub mod scoring;
 pub mod settings;
 pub mod training;

@@ -7,7 +7,7 @@
 //! a request into the request it stands for. xAPI 2.0 removed the syntax: under 2.0 a `method`
 //! parameter is refused.
 
-use actix_web::body::{EitherBody, MessageBody};
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, Uri};
@@ -16,7 +16,7 @@ use actix_web::web::Bytes;
 use actix_web::{Error, ResponseError};
 
 use super::error::ApiError;
-use super::version::{VERSION_HEADER, is_xapi_path};
+use super::version::{LATEST, VERSION_HEADER, is_xapi_path};
 use crate::xapi::XapiVersion;
 
 /// Form fields that stand for request headers.
@@ -31,29 +31,48 @@ const HEADER_FIELDS: [&str; 6] = [
 
 pub async fn alternate_syntax(
     mut req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<BoxBody>>, Error> {
     let has_method = is_xapi_path(req.path())
         && form_urlencoded::parse(req.query_string().as_bytes()).any(|(name, _)| name == "method");
     if !has_method {
         return next
             .call(req)
             .await
-            .map(ServiceResponse::map_into_left_body);
+            .map(|res| res.map_into_boxed_body().map_into_left_body());
     }
     match rewrite(&mut req).await {
-        Ok(()) => next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_left_body),
+        Ok(method) => {
+            let response = next.call(req).await?.map_into_boxed_body();
+            // The connection still carries a POST, so the server would send the body of an
+            // emulated HEAD: drop it here.
+            let response = if method == Method::HEAD {
+                response.map_body(|_, _| BoxBody::new(()))
+            } else {
+                response
+            };
+            Ok(response.map_into_left_body())
+        }
         Err(error) => {
-            let response = error.error_response();
+            // This middleware runs before the version middleware, so its errors carry the
+            // version header themselves (Communication 3.3: every response has it).
+            let version = req
+                .headers()
+                .get(VERSION_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(XapiVersion::parse_header)
+                .map_or(LATEST, XapiVersion::as_str);
+            let mut response = error.error_response();
+            response
+                .headers_mut()
+                .insert(VERSION_HEADER, HeaderValue::from_static(version));
             Ok(req.into_response(response).map_into_right_body())
         }
     }
 }
 
-async fn rewrite(req: &mut ServiceRequest) -> Result<(), ApiError> {
+/// Rewrites the request in place; returns the method it stands for.
+async fn rewrite(req: &mut ServiceRequest) -> Result<Method, ApiError> {
     let header_version = req
         .headers()
         .get(VERSION_HEADER)
@@ -150,7 +169,7 @@ async fn rewrite(req: &mut ServiceRequest) -> Result<(), ApiError> {
         .map_err(|_| ApiError::bad_request("the rewritten request URI is invalid"))?;
     let body = Bytes::from(content.unwrap_or_default());
     let head = req.head_mut();
-    head.method = method;
+    head.method = method.clone();
     head.uri = uri;
     if head.headers.get(header::CONTENT_TYPE).is_some_and(|v| {
         v.to_str()
@@ -164,7 +183,7 @@ async fn rewrite(req: &mut ServiceRequest) -> Result<(), ApiError> {
     head.headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     req.set_payload(Payload::from(body));
-    Ok(())
+    Ok(method)
 }
 
 fn not_in_v2() -> ApiError {

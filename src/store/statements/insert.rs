@@ -17,6 +17,10 @@ use crate::xapi::{StatementIndex, statements_equivalent};
 
 /// A validated statement in its stored form, ready to insert.
 pub struct PreparedStatement {
+    /// The statement as the client sent it (validated), for the equivalence check of a
+    /// re-sent id: properties the LRS set on the stored copy (a generated `timestamp`) must not
+    /// make a faithful re-send look different.
+    pub received: Value,
     pub statement: Value,
     pub index: StatementIndex,
     pub stored: chrono::DateTime<chrono::Utc>,
@@ -180,7 +184,7 @@ async fn check_existing(
     for prepared in batch.iter().filter(|p| !inserted.contains(&p.index.id)) {
         let same = stored
             .get(&prepared.index.id)
-            .is_some_and(|existing| statements_equivalent(existing, &prepared.statement));
+            .is_some_and(|existing| statements_equivalent(existing, &prepared.received));
         if !same {
             return Err(InsertError::Conflict(prepared.index.id));
         }

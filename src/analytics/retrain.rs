@@ -1,0 +1,115 @@
+//! Scheduled retraining: once enough learners have known outcomes, the LRS trains a model by
+//! itself, holding the most recent labelled course out for evaluation, and activates it when
+//! it scores that course at least as well as the active model does.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use sqlx::PgPool;
+use tracing::Instrument;
+
+use super::model::Algorithm;
+use super::training::{self, TrainSpec};
+use crate::store::analytics::models;
+
+/// When and how the LRS retrains.
+#[derive(Debug, Clone)]
+pub struct RetrainPolicy {
+    /// Minimum time between two scheduled trainings.
+    pub every: Duration,
+    /// Labelled learners needed across courses.
+    pub min_labelled: i64,
+    pub cutoff_week: u32,
+}
+
+const ADVISORY_KEY: i64 = 0x4c52_535f_5452_4149; // "LRS_TRAI"
+const SCHEDULER: &str = "scheduler";
+
+/// Trains and possibly activates a model when one is due; returns the new model's id.
+pub async fn retrain_if_due(pool: &PgPool, policy: &RetrainPolicy) -> anyhow::Result<Option<i64>> {
+    let last = models::list(pool)
+        .await?
+        .into_iter()
+        .filter(|m| m.trained_by == SCHEDULER)
+        .map(|m| m.created)
+        .max();
+    if let Some(last) = last
+        && (Utc::now() - last).to_std().unwrap_or_default() < policy.every
+    {
+        return Ok(None);
+    }
+    let courses = sqlx::query!(
+        r#"select c.iri, count(*) as "labelled!"
+           from learner_courses lc join courses c on c.id = lc.course_id
+           where coalesce(lc.uploaded_outcome, lc.statement_outcome) is not null
+           group by c.iri, c.first_day
+           having count(*) >= 10
+           order by c.first_day nulls first, c.iri"#
+    )
+    .fetch_all(pool)
+    .await?;
+    let labelled: i64 = courses.iter().map(|c| c.labelled).sum();
+    if courses.len() < 2 || labelled < policy.min_labelled {
+        return Ok(None);
+    }
+    // One process at a time trains (several LRS processes share the database).
+    let mut conn = pool.acquire().await?;
+    let locked: bool = sqlx::query_scalar!("select pg_try_advisory_lock($1)", ADVISORY_KEY)
+        .fetch_one(&mut *conn)
+        .await?
+        .unwrap_or(false);
+    if !locked {
+        return Ok(None);
+    }
+    let result = train_and_compare(pool, policy, courses.into_iter().map(|c| c.iri).collect()).await;
+    sqlx::query_scalar!("select pg_advisory_unlock($1)", ADVISORY_KEY)
+        .fetch_one(&mut *conn)
+        .await?;
+    result
+}
+
+async fn train_and_compare(pool: &PgPool, policy: &RetrainPolicy, mut courses: Vec<String>) -> anyhow::Result<Option<i64>> {
+    let Some(holdout) = courses.pop() else {
+        return Ok(None);
+    };
+    let spec = TrainSpec {
+        courses,
+        cutoff_week: policy.cutoff_week,
+        algorithm: Algorithm::LogisticRegression,
+        threshold: 0.5,
+    };
+    let id = training::train(pool, &spec, SCHEDULER).await?;
+    let holdout = vec![holdout];
+    let auc = |e: Option<models::EvaluationRow>| e.and_then(|e| e.metrics.get("roc_auc").and_then(|v| v.as_f64()));
+    let new_auc = auc(training::evaluate(pool, id, &holdout, None).await?);
+    let active_auc = match models::active(pool).await? {
+        Some(active) => auc(training::evaluate(pool, active.id, &holdout, None).await?),
+        None => None,
+    };
+    let better = match (new_auc, active_auc) {
+        (Some(new), Some(old)) => new >= old,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    if better {
+        models::activate(pool, id).await?;
+    }
+    tracing::info!(model = id, ?new_auc, ?active_auc, activated = better, "scheduled retraining");
+    Ok(Some(id))
+}
+
+/// Checks every ten minutes whether a retraining is due.
+pub fn spawn(pool: PgPool, policy: RetrainPolicy) -> tokio::task::JoinHandle<()> {
+    let task = async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(600)).await;
+            if pool.is_closed() {
+                return;
+            }
+            if let Err(e) = retrain_if_due(&pool, &policy).await {
+                tracing::warn!(error = %e, "scheduled retraining failed");
+            }
+        }
+    };
+    tokio::spawn(task.instrument(tracing::info_span!("retrain_scheduler")))
+}
