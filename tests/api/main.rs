@@ -5,6 +5,7 @@
 mod about;
 mod admin;
 mod auth;
+mod conformance;
 mod errors;
 mod health;
 mod helpers;
