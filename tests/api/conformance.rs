@@ -272,8 +272,18 @@ fn capture(
     Ok(())
 }
 
+/// What one file's run produced.
+struct FileRun {
+    name: String,
+    runs: usize,
+    steps: usize,
+    failures: Vec<Failure>,
+    elapsed: std::time::Duration,
+}
+
 /// Runs one file's cases on one app: every version in turn.
-async fn run_file(loaded: &Loaded, filter: Option<&str>) -> (usize, usize, Vec<Failure>) {
+async fn run_file(loaded: &Loaded, filter: Option<&str>) -> FileRun {
+    let started = Instant::now();
     let app = spawn_app().await;
     let (mut runs, mut steps, mut failures) = (0, 0, Vec::new());
     for version in VERSIONS {
@@ -295,7 +305,13 @@ async fn run_file(loaded: &Loaded, filter: Option<&str>) -> (usize, usize, Vec<F
             }
         }
     }
-    (runs, steps, failures)
+    FileRun {
+        name: loaded.name.clone(),
+        runs,
+        steps,
+        failures,
+        elapsed: started.elapsed(),
+    }
 }
 
 #[test]
@@ -321,20 +337,27 @@ async fn conformance_cases_pass() {
     let started = Instant::now();
 
     // Act
-    let results: Vec<(usize, usize, Vec<Failure>)> = futures_util::stream::iter(&files)
+    let mut results: Vec<FileRun> = futures_util::stream::iter(&files)
         .map(|loaded| run_file(loaded, filter.as_deref()))
         .buffer_unordered(CONCURRENT_FILES)
         .collect()
         .await;
 
     // Assert
-    let runs: usize = results.iter().map(|r| r.0).sum();
-    let steps: usize = results.iter().map(|r| r.1).sum();
-    let failures: Vec<&Failure> = results.iter().flat_map(|r| &r.2).collect();
+    let runs: usize = results.iter().map(|r| r.runs).sum();
+    let steps: usize = results.iter().map(|r| r.steps).sum();
+    results.sort_by_key(|r| std::cmp::Reverse(r.elapsed));
+    let slowest: Vec<String> = results
+        .iter()
+        .take(3)
+        .map(|r| format!("{} {:.1?}", r.name, r.elapsed))
+        .collect();
+    let failures: Vec<&Failure> = results.iter().flat_map(|r| &r.failures).collect();
     eprintln!(
-        "conformance: {runs} case runs, {steps} steps passed, {} failed, in {:.1?}",
+        "conformance: {runs} case runs, {steps} steps passed, {} failed, in {:.1?} (slowest files: {})",
         failures.len(),
-        started.elapsed()
+        started.elapsed(),
+        slowest.join(", ")
     );
     if filter.is_none() {
         assert!(runs > 0, "no case ran");
