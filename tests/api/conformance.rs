@@ -10,7 +10,9 @@
 
 mod check;
 mod expand;
+mod headers;
 mod model;
+mod multipart;
 mod request;
 
 use std::collections::HashSet;
@@ -154,18 +156,16 @@ fn shared_templates() -> Map<String, Value> {
     file.templates
 }
 
-fn load_all() -> (Vec<Loaded>, usize) {
+/// The active case files and the pending ones (ids are unique across both).
+fn load_all() -> (Vec<Loaded>, Vec<Loaded>) {
     let shared = shared_templates();
     let mut ids = HashSet::new();
     let active = load_dir(&root(), &shared, &mut ids);
     let pending_dir = root().join("pending");
     let pending = if pending_dir.is_dir() {
         load_dir(&pending_dir, &shared, &mut ids)
-            .iter()
-            .map(|l| l.file.cases.len())
-            .sum()
     } else {
-        0
+        Vec::new()
     };
     (active, pending)
 }
@@ -220,7 +220,7 @@ async fn run_case(
                 .map_err(|e| format!("{at}: reading the body: {e}"))?
                 .to_vec(),
         };
-        let mut errors = check::invariants(
+        let mut errors = headers::invariants(
             built.method.as_str(),
             &built.path,
             built.header("x-experience-api-version"),
@@ -260,7 +260,7 @@ fn capture(
                     .ok_or_else(|| format!("capture {name}: no header {header}"))?,
             )
         } else {
-            let parts = check::multipart(received).ok();
+            let parts = multipart::multipart(received).ok();
             let doc = check::json_document(received, parts.as_deref())
                 .map_err(|e| format!("capture {name}: {e}"))?;
             doc.pointer(source)
@@ -317,22 +317,37 @@ async fn run_file(loaded: &Loaded, filter: Option<&str>) -> FileRun {
 #[test]
 fn every_case_file_is_well_formed() {
     let (active, pending) = load_all();
-    let cases: usize = active.iter().map(|l| l.file.cases.len()).sum();
+    let count = |files: &[Loaded]| files.iter().map(|l| l.file.cases.len()).sum::<usize>();
     assert!(
-        cases > 0,
+        count(&active) > 0,
         "no conformance cases found in {}",
         root().display()
     );
     eprintln!(
-        "{} case files, {cases} cases ({pending} pending, not run)",
-        active.len()
+        "{} case files, {} cases ({} pending, not run)",
+        active.len(),
+        count(&active),
+        count(&pending)
     );
 }
 
 #[tokio::test]
 async fn conformance_cases_pass() {
+    let (active, _) = load_all();
+    run_and_report(active).await;
+}
+
+/// The pending cases (suspected server bugs) are never part of the normal run. Run this to
+/// see whether they pass now: `cargo test --test api pending -- --ignored`.
+#[tokio::test]
+#[ignore = "pending cases document suspected server bugs and are expected to fail"]
+async fn pending_cases() {
+    let (_, pending) = load_all();
+    run_and_report(pending).await;
+}
+
+async fn run_and_report(files: Vec<Loaded>) {
     // Arrange
-    let (files, _) = load_all();
     let filter = std::env::var("CONFORMANCE_FILTER").ok();
     let started = Instant::now();
 

@@ -11,3 +11,4 @@ mod health;
 mod helpers;
 mod openapi;
 mod process;
+mod statements;

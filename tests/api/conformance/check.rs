@@ -1,12 +1,13 @@
-//! Checking a response against a step's expectations, plus the invariants every response
-//! must meet. Every function returns the list of mismatches (empty = pass).
+//! Checking a response against a step's expectations. Every check adds its mismatches to a
+//! list (empty = pass).
 
-use chrono::{DateTime, Utc};
 use reqwest::header::HeaderMap;
 use serde_json::{Map, Value};
 
 use super::expand::{Vars, templates};
-use super::model::{BodyFact, Expect, HeaderFact, HeaderMatcher, JsonFact, MultipartFact};
+use super::headers::{header_fact, rfc3339};
+use super::model::{BodyFact, Expect, JsonFact, MultipartFact};
+use super::multipart::{Part, multipart};
 
 /// A response as received.
 pub struct Received {
@@ -27,91 +28,6 @@ impl Received {
     }
 }
 
-/// One part of a multipart response.
-pub struct Part {
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-fn rfc3339(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
-fn http_date(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc2822(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
-/// Parses a `multipart/mixed` response strictly: `Content-Type: multipart/mixed; boundary=X`
-/// with the boundary first and unquoted, the body opening with `--X\r\n`, parts separated by
-/// `\r\n--X\r\n` and the body ending with `\r\n--X--` and nothing after it.
-pub fn multipart(received: &Received) -> Result<Vec<Part>, String> {
-    let content_type = received
-        .header("content-type")
-        .ok_or("no Content-Type header")?;
-    let boundary = content_type
-        .strip_prefix("multipart/mixed; boundary=")
-        .ok_or_else(|| {
-            format!("Content-Type {content_type:?} is not `multipart/mixed; boundary=...`")
-        })?;
-    let boundary = boundary.split(';').next().unwrap_or_default();
-    if boundary.is_empty() || boundary.contains('"') {
-        return Err(format!(
-            "the boundary must be an unquoted token, got {boundary:?}"
-        ));
-    }
-    let body = &received.body;
-    let open = format!("--{boundary}\r\n");
-    let close = format!("\r\n--{boundary}--");
-    if !body.starts_with(open.as_bytes()) {
-        return Err(format!("the body does not start with {open:?}"));
-    }
-    if !body.ends_with(close.as_bytes()) {
-        let tail = String::from_utf8_lossy(&body[body.len().saturating_sub(60)..]).into_owned();
-        return Err(format!(
-            "the body does not end with {close:?} (and nothing after it); it ends with {tail:?}"
-        ));
-    }
-    let inner = &body[open.len()..body.len() - close.len()];
-    let separator = format!("\r\n--{boundary}\r\n");
-    let mut parts = Vec::new();
-    for chunk in split_bytes(inner, separator.as_bytes()) {
-        let blank =
-            find(chunk, b"\r\n\r\n").ok_or("a part without a blank line after its headers")?;
-        let head = String::from_utf8_lossy(&chunk[..blank]).into_owned();
-        let headers = head
-            .split("\r\n")
-            .filter(|l| !l.is_empty())
-            .map(|line| {
-                let (n, v) = line.split_once(':').unwrap_or((line, ""));
-                (n.trim().to_ascii_lowercase(), v.trim().to_owned())
-            })
-            .collect();
-        parts.push(Part {
-            headers,
-            body: chunk[blank + 4..].to_vec(),
-        });
-    }
-    Ok(parts)
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn split_bytes<'a>(mut data: &'a [u8], separator: &[u8]) -> Vec<&'a [u8]> {
-    let mut out = Vec::new();
-    while let Some(i) = find(data, separator) {
-        out.push(&data[..i]);
-        data = &data[i + separator.len()..];
-    }
-    out.push(data);
-    out
-}
-
 /// The JSON document of a response: the body, or the first part of a multipart body.
 pub fn json_document(received: &Received, parts: Option<&[Part]>) -> Result<Value, String> {
     let bytes = match parts {
@@ -119,89 +35,6 @@ pub fn json_document(received: &Received, parts: Option<&[Part]>) -> Result<Valu
         None => &received.body,
     };
     serde_json::from_slice(bytes).map_err(|e| format!("the body is not JSON ({e})"))
-}
-
-fn header_fact(
-    name: &str,
-    actual: Option<&str>,
-    fact: &HeaderFact,
-    vars: &mut Vars,
-    errors: &mut Vec<String>,
-) {
-    let matcher;
-    let fact = match fact {
-        HeaderFact::Equals(v) => {
-            matcher = HeaderMatcher {
-                equals: Some(v.clone()),
-                ..HeaderMatcher::default()
-            };
-            &matcher
-        }
-        HeaderFact::Matcher(m) => m,
-    };
-    let mut text = |s: &str| vars.text(s).unwrap_or_else(|e| format!("<{e}>"));
-    match (fact.present, actual) {
-        (Some(false), Some(v)) => {
-            errors.push(format!("header {name} should be absent, is {v:?}"));
-            return;
-        }
-        (Some(false), None) => return,
-        (_, None) => {
-            errors.push(format!("header {name} is missing"));
-            return;
-        }
-        _ => {}
-    }
-    let actual = actual.unwrap_or_default();
-    if let Some(expected) = &fact.equals {
-        let expected = text(expected);
-        if actual != expected {
-            errors.push(format!(
-                "header {name} is {actual:?}, expected {expected:?}"
-            ));
-        }
-    }
-    if let Some(prefix) = &fact.starts_with {
-        let prefix = text(prefix);
-        if !actual.starts_with(&prefix) {
-            errors.push(format!(
-                "header {name} is {actual:?}, expected to start with {prefix:?}"
-            ));
-        }
-    }
-    if let Some(part) = &fact.contains {
-        let part = text(part);
-        if !actual.contains(&part) {
-            errors.push(format!(
-                "header {name} is {actual:?}, expected to contain {part:?}"
-            ));
-        }
-    }
-    if let Some(part) = &fact.not_contains {
-        let part = text(part);
-        if actual.contains(&part) {
-            errors.push(format!(
-                "header {name} is {actual:?}, expected not to contain {part:?}"
-            ));
-        }
-    }
-    if fact.timestamp && rfc3339(actual).is_none() {
-        errors.push(format!(
-            "header {name} is {actual:?}, not an RFC 3339 timestamp"
-        ));
-    }
-    if fact.http_date && http_date(actual).is_none() {
-        errors.push(format!("header {name} is {actual:?}, not an HTTP date"));
-    }
-    if let Some(other) = &fact.same_second_as {
-        let other = text(other);
-        match (http_date(actual), rfc3339(&other)) {
-            (Some(a), Some(b)) if a.timestamp() == b.timestamp() => {}
-            _ => errors.push(format!(
-                "header {name} is {actual:?}, expected the second of {other:?}"
-            )),
-        }
-    }
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -484,48 +317,6 @@ pub fn expectations(
     }
     if let Some(fact) = &expect.body {
         body_fact(&received.text(), fact, vars, &mut errors);
-    }
-    errors
-}
-
-/// What every response must satisfy, whatever the case: the version header echoes the run's
-/// version when the request sent it, Statement Resource responses carry a valid
-/// Consistent-Through, and error responses (except to HEAD) have the JSON error body.
-pub fn invariants(
-    method: &str,
-    path: &str,
-    sent_version: Option<&str>,
-    received: &Received,
-    version: &str,
-) -> Vec<String> {
-    let mut errors = Vec::new();
-    if sent_version == Some(version) {
-        let echoed = received.header("x-experience-api-version");
-        if echoed.as_deref() != Some(version) {
-            errors.push(format!(
-                "invariant: X-Experience-API-Version is {echoed:?}, expected {version:?}"
-            ));
-        }
-    }
-    if path.starts_with("/xapi/statements") {
-        let value = received.header("x-experience-api-consistent-through");
-        if value.as_deref().and_then(rfc3339).is_none() {
-            errors.push(format!(
-                "invariant: X-Experience-API-Consistent-Through is {value:?}, expected an RFC 3339 timestamp"
-            ));
-        }
-    }
-    if received.status >= 400 && method != "HEAD" {
-        let body: Option<Value> = serde_json::from_slice(&received.body).ok();
-        let ok = body.as_ref().is_some_and(|b| {
-            b["status"] == received.status && b["message"].as_str().is_some_and(|m| !m.is_empty())
-        });
-        if !ok {
-            errors.push(format!(
-                "invariant: an error response needs the JSON error body {{status, code, message}}, got {:.300}",
-                received.text()
-            ));
-        }
     }
     errors
 }
