@@ -1,0 +1,111 @@
+//! Batches are stored whole or not at all (Communication 2.1.2).
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::{all_ids, fresh_id, fresh_verb, statement, verb_query};
+use crate::helpers::{error_body, spawn_app};
+
+#[tokio::test]
+async fn a_batch_of_100_is_stored_whole_in_order() {
+    // Arrange
+    let app = spawn_app().await;
+    let verb = fresh_verb();
+    let ids: Vec<String> = (0..100).map(|_| fresh_id()).collect();
+    let batch: Vec<Value> = ids.iter().map(|id| statement(id, &verb)).collect();
+
+    // Act
+    let response = app
+        .xapi(Method::POST, "/xapi/statements")
+        .json(&batch)
+        .send()
+        .await
+        .expect("request");
+
+    // Assert
+    assert_eq!(response.status().as_u16(), 200);
+    let returned: Vec<String> = response.json().await.expect("json");
+    assert_eq!(returned, ids, "the ids come back in request order");
+    let mut stored = all_ids(
+        |path| app.xapi(Method::GET, path),
+        &format!("{}&ascending=true&limit=30", verb_query(&verb)),
+    )
+    .await;
+    assert_eq!(
+        stored, ids,
+        "one batch keeps request order as the tie-break"
+    );
+    stored.dedup();
+    assert_eq!(stored.len(), 100);
+}
+
+#[tokio::test]
+async fn one_invalid_statement_rejects_the_whole_batch_of_100() {
+    // Arrange
+    let app = spawn_app().await;
+    let verb = fresh_verb();
+    let mut batch: Vec<Value> = (0..100).map(|_| statement(&fresh_id(), &verb)).collect();
+    batch[57]["actor"] = json!({"objectType": "Agent", "name": "no identifier"});
+
+    // Act
+    let response = app
+        .xapi(Method::POST, "/xapi/statements")
+        .json(&batch)
+        .send()
+        .await
+        .expect("request");
+
+    // Assert
+    let body = error_body(response, 400).await;
+    assert_eq!(body["property"], "statements[57].actor", "{body}");
+    let stored = all_ids(|path| app.xapi(Method::GET, path), &verb_query(&verb)).await;
+    assert!(
+        stored.is_empty(),
+        "nothing of the batch is stored: {stored:?}"
+    );
+    let first = app
+        .xapi(
+            Method::GET,
+            &format!(
+                "/xapi/statements?statementId={}",
+                batch[0]["id"].as_str().unwrap()
+            ),
+        )
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(first.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn a_conflict_at_the_end_of_a_batch_stores_nothing() {
+    // Arrange: one statement already stored under the id the batch reuses with other content.
+    let app = spawn_app().await;
+    let verb = fresh_verb();
+    let taken = fresh_id();
+    let stored = app
+        .xapi(
+            Method::PUT,
+            &format!("/xapi/statements?statementId={taken}"),
+        )
+        .json(&statement(&taken, &verb))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(stored.status().as_u16(), 204);
+    let mut batch: Vec<Value> = (0..99).map(|_| statement(&fresh_id(), &verb)).collect();
+    batch.push(statement(&taken, "http://adlnet.gov/expapi/verbs/failed"));
+
+    // Act
+    let response = app
+        .xapi(Method::POST, "/xapi/statements")
+        .json(&batch)
+        .send()
+        .await
+        .expect("request");
+
+    // Assert
+    error_body(response, 409).await;
+    let ids = all_ids(|path| app.xapi(Method::GET, path), &verb_query(&verb)).await;
+    assert_eq!(ids, vec![taken], "only the statement stored before remains");
+}
