@@ -161,15 +161,30 @@ pub struct Config {
     pub analytics_session_gap_minutes: u64,
 
     /// Hours between scheduled retrainings of the at-risk model (0 = never).
-    #[arg(long, env = "LRS_ANALYTICS_RETRAIN_HOURS", default_value_t = 24, global = true)]
+    #[arg(
+        long,
+        env = "LRS_ANALYTICS_RETRAIN_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
     pub analytics_retrain_hours: u64,
 
     /// Learners with a known outcome needed before the LRS retrains by itself.
-    #[arg(long, env = "LRS_ANALYTICS_RETRAIN_MIN_LEARNERS", default_value_t = 200, global = true)]
+    #[arg(
+        long,
+        env = "LRS_ANALYTICS_RETRAIN_MIN_LEARNERS",
+        default_value_t = 200,
+        global = true
+    )]
     pub analytics_retrain_min_learners: i64,
 
     /// Cutoff week of scheduled trainings (features use only the weeks before it ends).
-    #[arg(long, env = "LRS_ANALYTICS_CUTOFF_WEEK", default_value_t = 4, global = true)]
+    #[arg(
+        long,
+        env = "LRS_ANALYTICS_CUTOFF_WEEK",
+        default_value_t = 4,
+        global = true
+    )]
     pub analytics_cutoff_week: u32,
 
     /// `account.homePage` of the authority Agent given to new credentials.

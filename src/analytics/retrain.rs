@@ -61,14 +61,19 @@ pub async fn retrain_if_due(pool: &PgPool, policy: &RetrainPolicy) -> anyhow::Re
     if !locked {
         return Ok(None);
     }
-    let result = train_and_compare(pool, policy, courses.into_iter().map(|c| c.iri).collect()).await;
+    let result =
+        train_and_compare(pool, policy, courses.into_iter().map(|c| c.iri).collect()).await;
     sqlx::query_scalar!("select pg_advisory_unlock($1)", ADVISORY_KEY)
         .fetch_one(&mut *conn)
         .await?;
     result
 }
 
-async fn train_and_compare(pool: &PgPool, policy: &RetrainPolicy, mut courses: Vec<String>) -> anyhow::Result<Option<i64>> {
+async fn train_and_compare(
+    pool: &PgPool,
+    policy: &RetrainPolicy,
+    mut courses: Vec<String>,
+) -> anyhow::Result<Option<i64>> {
     let Some(holdout) = courses.pop() else {
         return Ok(None);
     };
@@ -80,7 +85,9 @@ async fn train_and_compare(pool: &PgPool, policy: &RetrainPolicy, mut courses: V
     };
     let id = training::train(pool, &spec, SCHEDULER).await?;
     let holdout = vec![holdout];
-    let auc = |e: Option<models::EvaluationRow>| e.and_then(|e| e.metrics.get("roc_auc").and_then(|v| v.as_f64()));
+    let auc = |e: Option<models::EvaluationRow>| {
+        e.and_then(|e| e.metrics.get("roc_auc").and_then(|v| v.as_f64()))
+    };
     let new_auc = auc(training::evaluate(pool, id, &holdout, None).await?);
     let active_auc = match models::active(pool).await? {
         Some(active) => auc(training::evaluate(pool, active.id, &holdout, None).await?),
@@ -94,7 +101,13 @@ async fn train_and_compare(pool: &PgPool, policy: &RetrainPolicy, mut courses: V
     if better {
         models::activate(pool, id).await?;
     }
-    tracing::info!(model = id, ?new_auc, ?active_auc, activated = better, "scheduled retraining");
+    tracing::info!(
+        model = id,
+        ?new_auc,
+        ?active_auc,
+        activated = better,
+        "scheduled retraining"
+    );
     Ok(Some(id))
 }
 

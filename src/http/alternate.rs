@@ -41,6 +41,13 @@ pub async fn alternate_syntax(
             .await
             .map(|res| res.map_into_boxed_body().map_into_left_body());
     }
+    // Errors echo the version of the request as sent, not one a form field tried to set.
+    let sent_version = req
+        .headers()
+        .get(VERSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(XapiVersion::parse_header)
+        .map_or(LATEST, XapiVersion::as_str);
     match rewrite(&mut req).await {
         Ok(method) => {
             let response = next.call(req).await?.map_into_boxed_body();
@@ -56,16 +63,10 @@ pub async fn alternate_syntax(
         Err(error) => {
             // This middleware runs before the version middleware, so its errors carry the
             // version header themselves (Communication 3.3: every response has it).
-            let version = req
-                .headers()
-                .get(VERSION_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(XapiVersion::parse_header)
-                .map_or(LATEST, XapiVersion::as_str);
             let mut response = error.error_response();
             response
                 .headers_mut()
-                .insert(VERSION_HEADER, HeaderValue::from_static(version));
+                .insert(VERSION_HEADER, HeaderValue::from_static(sent_version));
             Ok(req.into_response(response).map_into_right_body())
         }
     }

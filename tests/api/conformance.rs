@@ -351,15 +351,6 @@ async fn conformance_cases_pass() {
     run_and_report(active).await;
 }
 
-/// The pending cases (suspected server bugs) are never part of the normal run. Run this to
-/// see whether they pass now: `cargo test --test api pending -- --ignored`.
-#[tokio::test]
-#[ignore = "pending cases document suspected server bugs and are expected to fail"]
-async fn pending_cases() {
-    let (_, pending) = load_all();
-    run_and_report(pending).await;
-}
-
 async fn run_and_report(files: Vec<Loaded>) {
     // Arrange
     let filter = std::env::var("CONFORMANCE_FILTER").ok();
