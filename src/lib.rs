@@ -3,6 +3,7 @@
 //! Dependencies point one way: `http` -> `xapi`, `store`, `auth`; `store` -> `xapi`. The
 //! `xapi` module is the pure domain (no I/O).
 
+pub mod analytics;
 pub mod auth;
 pub mod cli;
 pub mod config;
