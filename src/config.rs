@@ -192,7 +192,7 @@ pub struct Config {
     pub authority_homepage: String,
 }
 
-fn parse_secret(s: &str) -> Result<SecretString, String> {
+pub(crate) fn parse_secret(s: &str) -> Result<SecretString, String> {
     Ok(SecretString::from(s.to_owned()))
 }
 

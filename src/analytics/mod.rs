@@ -10,5 +10,6 @@ pub mod rebuild;
 pub mod retrain;
 pub mod scoring;
 pub mod settings;
+pub mod simulator;
 pub mod training;
 pub mod worker;
