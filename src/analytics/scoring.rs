@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -16,10 +16,29 @@ use super::model::TrainedModel;
 use crate::store::analytics::metrics::{self, CourseDates};
 use crate::store::analytics::models::{self, Score};
 
-/// Weeks from the course start to today (or to its end), at least one.
-pub fn weeks_elapsed(start: NaiveDate, end: Option<NaiveDate>, today: NaiveDate) -> f64 {
-    let last = end.map_or(today, |end| end.min(today));
-    ((last - start).num_days() as f64 / 7.0).max(1.0)
+/// The instant live scores describe: now, or the course's end, or (for a course that has gone
+/// quiet) the day after its latest statement, whichever comes first. Scoring a finished course
+/// as of today would count every learner as months inactive.
+pub fn reference_instant(
+    now: DateTime<Utc>,
+    end: Option<NaiveDate>,
+    last_activity: Option<DateTime<Utc>>,
+) -> DateTime<Utc> {
+    let end = end
+        .and_then(|d| d.succ_opt())
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc());
+    let quiet = last_activity.map(|t| t + chrono::Duration::days(1));
+    [Some(now), end, quiet]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(now)
+}
+
+/// Weeks from the course start to the reference instant, at least one.
+pub fn weeks_elapsed(start: NaiveDate, reference: DateTime<Utc>) -> f64 {
+    ((reference.date_naive() - start).num_days() as f64 / 7.0).max(1.0)
 }
 
 /// A learner's risk: the calibrated probability of an unsuccessful outcome, and the band. The
@@ -63,15 +82,16 @@ pub async fn score_course(
     model_id: i64,
     model: &TrainedModel,
 ) -> anyhow::Result<usize> {
-    let now = Utc::now();
-    let learners = metrics::current(pool, course.id, now).await?;
+    let last = metrics::course_last_activity(pool, course.id).await?;
+    let reference = reference_instant(Utc::now(), course.end, last);
+    let learners = metrics::current(pool, course.id, reference).await?;
     if learners.is_empty() {
         return Ok(0);
     }
     let context = CourseContext {
-        weeks: course.start.map_or(1.0, |start| {
-            weeks_elapsed(start, course.end, now.date_naive())
-        }),
+        weeks: course
+            .start
+            .map_or(1.0, |start| weeks_elapsed(start, reference)),
         activities: metrics::course_activities(pool, course.id).await?,
     };
     let metrics_only: Vec<_> = learners.iter().map(|l| l.metrics.clone()).collect();
@@ -125,4 +145,34 @@ pub fn top_factors(
         })
         .collect();
     Value::Array(factors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_quiet_course_is_scored_as_of_its_last_day() {
+        let now = at("2026-11-22T12:00:00Z");
+        let last = Some(at("2025-11-13T10:00:00Z"));
+        assert_eq!(
+            reference_instant(now, None, last),
+            at("2025-11-14T10:00:00Z")
+        );
+        let live = Some(at("2026-11-22T11:59:00Z"));
+        assert_eq!(reference_instant(now, None, live), now);
+        let ended = NaiveDate::from_ymd_opt(2026, 6, 30);
+        assert_eq!(
+            reference_instant(now, ended, live),
+            at("2026-07-01T00:00:00Z")
+        );
+        let start = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap_or_default();
+        assert_eq!(weeks_elapsed(start, at("2025-09-29T00:00:00Z")), 4.0);
+    }
 }

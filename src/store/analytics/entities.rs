@@ -41,7 +41,8 @@ pub async fn upsert_courses(
     let days: Vec<NaiveDate> = merged.iter().map(|c| c.2).collect();
     let rows = sqlx::query!(
         r#"insert into courses (iri, iri_sha, title, first_day)
-           select * from unnest($1::text[], $2::bytea[], $3::text[], $4::date[])
+           select * from unnest($1::text[], $2::bytea[], $3::text[], $4::date[]) as c(i, s, t, d)
+           order by s
            on conflict (iri_sha) do update
            set title = coalesce(courses.title, excluded.title),
                first_day = least(courses.first_day, excluded.first_day)
@@ -81,6 +82,7 @@ pub async fn upsert_learners(
         r#"insert into learners (ifi, ifi_sha, agent, name)
            select i, s, a::jsonb, n from unnest($1::text[], $2::bytea[], $3::text[], $4::text[])
                as t(i, s, a, n)
+           order by s
            on conflict (ifi_sha) do update set name = coalesce(excluded.name, learners.name)
            returning id, ifi"#,
         &ifis,

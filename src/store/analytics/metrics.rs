@@ -191,3 +191,16 @@ pub async fn course_by_id(pool: &PgPool, id: i64) -> sqlx::Result<Option<CourseD
     .fetch_optional(pool)
     .await
 }
+
+/// The latest statement of the course.
+pub async fn course_last_activity(
+    pool: &PgPool,
+    course_id: i64,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar!(
+        "select max(last_ts) from learner_courses where course_id = $1",
+        course_id
+    )
+    .fetch_one(pool)
+    .await
+}

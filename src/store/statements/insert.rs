@@ -51,7 +51,31 @@ pub enum InsertError {
 
 /// Inserts a batch atomically. Statements whose id exists with equivalent content are left as
 /// they are (re-delivery is harmless); any other existing id fails the whole batch.
+///
+/// Concurrent batches that share statement ids in different orders can deadlock in the unique
+/// index; PostgreSQL then aborts one of them, which is retried here (a few times) rather than
+/// failing the client's request.
 pub async fn insert_batch(
+    pool: &PgPool,
+    batch: &[PreparedStatement],
+    attachments: &[AttachmentContent],
+    writer: &Writer,
+) -> Result<(), InsertError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match try_insert_batch(pool, batch, attachments, writer).await {
+            Err(InsertError::Database(sqlx::Error::Database(e)))
+                if attempt < 4 && matches!(e.code().as_deref(), Some("40P01" | "40001")) =>
+            {
+                tracing::debug!(attempt, "statement batch deadlocked; retrying");
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn try_insert_batch(
     pool: &PgPool,
     batch: &[PreparedStatement],
     attachments: &[AttachmentContent],
@@ -101,6 +125,9 @@ pub async fn insert_batch(
             select d.id_sha, d.id, d.definition::jsonb, now()
             from unnest($9::bytea[], $10::text[], $11::text[], $12::uuid[]) as d(id_sha, id, definition, source)
             where d.source in (select id from ins)
+            -- Rows are locked in key order, so concurrent batches sharing activities cannot
+            -- deadlock.
+            order by d.id_sha
             on conflict (id_sha) do update
             set definition = lrs_merge_definition(activities.definition, excluded.definition),
                 updated = excluded.updated
@@ -116,6 +143,7 @@ pub async fn insert_batch(
             from unnest($13::bytea[], $14::text[], $15::text[], $16::text[], $17::uuid[])
                 as a(ifi_sha, ifi, agent, names, source)
             where a.source in (select id from ins)
+            order by a.ifi_sha
             on conflict (ifi_sha) do update
             set names = array(select distinct unnest(agents.names || excluded.names))
         )

@@ -4,4 +4,5 @@
 mod api;
 mod fixtures;
 mod metrics;
+mod model_gate;
 mod property;
