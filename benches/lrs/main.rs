@@ -1,0 +1,77 @@
+//! The benchmark tool: ingest, queries and analytics measured against the PostgreSQL limit.
+//!
+//! `cargo bench --bench lrs` starts a release `lrs serve` on its own embedded cluster
+//! (synchronous commit on, as shipped), then, in one run:
+//!
+//! 1. ingest: POSTs of 1 and of 100 statements at 4 and 32 connections (statements/s, p50/p99);
+//! 2. the raw PostgreSQL rate for the same rows on the same server: single-row transactions,
+//!    multi-row INSERTs of 100 rows per transaction, and COPY, into a table with the same
+//!    indexes as `statements`; every LRS figure is also given as a ratio of the raw one;
+//! 3. listing the 10,000 learners of a course with metrics and risk;
+//! 4. queries on a store of at least 1,000,000 statements (GET by agent, verb + activity,
+//!    registration, since, related_activities; walking `more` pages);
+//! 5. analytics freshness under sustained ingest at half the maximum rate;
+//! 6. the server's peak memory.
+//!
+//! It prints a table and writes the figures as JSON. See docs/BENCHMARKS.md.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod data;
+mod freshness;
+mod ingest;
+mod learners;
+mod queries;
+mod raw;
+mod report;
+mod server;
+mod stats;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+
+#[derive(Debug, Parser)]
+#[command(about = "Benchmark the LRS: ingest vs raw PostgreSQL, queries, analytics freshness")]
+pub struct Args {
+    /// Seconds each timed ingest phase runs.
+    #[arg(long, default_value_t = 15)]
+    pub phase_seconds: u64,
+    /// Statements in the store before the query phase.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub store_size: u64,
+    /// Learners of the course whose learner list is timed.
+    #[arg(long, default_value_t = 10_000)]
+    pub course_learners: usize,
+    /// Seconds of sustained ingest while freshness is probed.
+    #[arg(long, default_value_t = 30)]
+    pub freshness_seconds: u64,
+    /// Where the embedded cluster lives (default: a fresh temporary directory).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Write the figures here as JSON (default: target/bench/results.json).
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Phases to skip: ingest, raw, learners, queries, freshness.
+    #[arg(long, value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Passed by `cargo bench`; ignored.
+    #[arg(long, hide = true)]
+    pub bench: bool,
+}
+
+impl Args {
+    pub fn runs(&self, phase: &str) -> bool {
+        !self.skip.iter().any(|s| s == phase)
+    }
+
+    pub fn phase(&self) -> Duration {
+        Duration::from_secs(self.phase_seconds)
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(report::run(args))
+}

@@ -1,0 +1,117 @@
+//! The raw PostgreSQL rate for the same rows on the same server: what a perfect LRS, doing
+//! nothing but inserting, would reach. The table has the same columns and indexes as
+//! `statements`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use sqlx::postgres::{PgPool, PgPoolCopyExt};
+use tokio::sync::Mutex;
+
+use crate::data::Templates;
+use crate::stats::{Phase, histogram, record};
+
+pub async fn setup(pool: &PgPool) -> anyhow::Result<()> {
+    sqlx::query("drop table if exists bench_raw").execute(pool).await?;
+    sqlx::query("create table bench_raw (like statements including all)").execute(pool).await?;
+    Ok(())
+}
+
+pub async fn cleanup(pool: &PgPool) -> anyhow::Result<()> {
+    sqlx::query("drop table if exists bench_raw").execute(pool).await?;
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+pub enum Method {
+    /// One row per transaction.
+    SingleRow,
+    /// A multi-row INSERT of `n` rows per transaction.
+    MultiRow(usize),
+    /// COPY of `n` rows per command.
+    Copy(usize),
+}
+
+pub async fn phase(pool: &PgPool, templates: Arc<Templates>, method: Method, connections: usize, duration: Duration) -> Phase {
+    let hist = Arc::new(Mutex::new(histogram()));
+    let rows = Arc::new(AtomicU64::new(0));
+    let ops = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (pool, templates, hist) = (pool.clone(), templates.clone(), hist.clone());
+        let (rows, ops, errors) = (rows.clone(), ops.clone(), errors.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut local = histogram();
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                let result = match method {
+                    Method::SingleRow => insert(&pool, &templates, 1).await,
+                    Method::MultiRow(n) => insert(&pool, &templates, n).await,
+                    Method::Copy(n) => copy(&pool, &templates, n).await,
+                };
+                record(&mut local, sent.elapsed());
+                ops.fetch_add(1, Ordering::Relaxed);
+                match result {
+                    Ok(n) => {
+                        rows.fetch_add(n, Ordering::Relaxed);
+                    }
+                    Err(_) => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+            let _ = hist.lock().await.add(&local);
+        }));
+    }
+    for task in tasks {
+        let _ = task.await;
+    }
+    let name = match method {
+        Method::SingleRow => format!("raw PostgreSQL 1-row transactions @ {connections}"),
+        Method::MultiRow(n) => format!("raw PostgreSQL {n}-row INSERT @ {connections}"),
+        Method::Copy(n) => format!("raw PostgreSQL COPY {n} rows @ {connections}"),
+    };
+    let hist = hist.lock().await;
+    Phase::new(&name, rows.load(Ordering::Relaxed), ops.load(Ordering::Relaxed), started.elapsed(), &hist, errors.load(Ordering::Relaxed))
+}
+
+/// One transaction inserting `n` rows (BEGIN, INSERT ... SELECT FROM unnest, COMMIT).
+async fn insert(pool: &PgPool, templates: &Templates, n: usize) -> anyhow::Result<u64> {
+    let mut ids = Vec::with_capacity(n);
+    let mut statements = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (id, json) = templates.statement();
+        ids.push(id);
+        statements.push(json);
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "insert into bench_raw (id, stored, terms, statement)
+         select id, now(), '{}', s::jsonb from unnest($1::uuid[], $2::text[]) as t(id, s)",
+    )
+    .bind(&ids)
+    .bind(&statements)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(n as u64)
+}
+
+async fn copy(pool: &PgPool, templates: &Templates, n: usize) -> anyhow::Result<u64> {
+    let mut data = String::with_capacity(n * 1500);
+    let now = chrono::Utc::now().to_rfc3339();
+    for _ in 0..n {
+        let (id, json) = templates.statement();
+        // COPY text format: backslashes are escapes.
+        data.push_str(&format!("{id}\t{now}\t{{}}\t{}\n", json.replace('\\', "\\\\")));
+    }
+    let mut copy = pool
+        .copy_in_raw("copy bench_raw (id, stored, terms, statement) from stdin")
+        .await?;
+    copy.send(data.into_bytes()).await?;
+    Ok(copy.finish().await?)
+}

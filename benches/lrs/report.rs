@@ -1,0 +1,202 @@
+//! The run: phases in order, the table, the JSON.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use sqlx::postgres::PgPoolOptions;
+
+use crate::Args;
+use crate::data::Templates;
+use crate::raw::Method;
+use crate::server::Server;
+use crate::stats::Phase;
+use crate::{freshness, ingest, learners, queries, raw};
+
+fn ratio(lrs: &mut Phase, raw: Option<&Phase>) {
+    if let Some(raw) = raw
+        && raw.items_per_second > 0.0
+    {
+        lrs.ratio_to_raw = Some(lrs.items_per_second / raw.items_per_second);
+    }
+}
+
+fn find<'a>(phases: &'a [Phase], name: &str) -> Option<&'a Phase> {
+    phases.iter().find(|p| p.name == name)
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    eprintln!("generating statement templates from the simulator...");
+    let templates = Arc::new(Templates::generate(60_000, 90));
+    eprintln!("mean statement size: {:.0} bytes", templates.mean_bytes);
+    eprintln!("starting the LRS (release build, embedded PostgreSQL)...");
+    let server = Server::start(args.data_dir.clone())?;
+    let pool = PgPoolOptions::new().max_connections(40).connect(&server.database_url).await?;
+    let peak_rss = Arc::new(AtomicU64::new(0));
+    let sampler = {
+        let (peak, pid) = (peak_rss.clone(), server.pid);
+        tokio::spawn(async move {
+            loop {
+                let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+                if let Some(kb) = status
+                    .lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|v| v.parse::<u64>().ok())
+                {
+                    peak.fetch_max(kb, Ordering::Relaxed);
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let mut phases: Vec<Phase> = Vec::new();
+    let mut notes: Vec<(String, Value)> = Vec::new();
+    let url = server.url.clone();
+
+    if args.runs("ingest") {
+        for (batch, connections) in [(1, 4), (1, 32), (100, 4), (100, 32)] {
+            eprintln!("ingest: POST {batch} @ {connections}...");
+            let mut phase = ingest::post_phase(&url, templates.clone(), batch, connections, args.phase()).await;
+            let settled = learners::settle(&pool).await?;
+            notes.push((format!("{} analytics backlog cleared after (s)", phase.name), json!(settled.as_secs_f64())));
+            phase.name = phase.name.clone();
+            phases.push(phase);
+        }
+    }
+    if args.runs("raw") {
+        raw::setup(&pool).await?;
+        for (method, connections) in [
+            (Method::SingleRow, 4),
+            (Method::SingleRow, 32),
+            (Method::MultiRow(100), 4),
+            (Method::MultiRow(100), 32),
+            (Method::Copy(1000), 4),
+        ] {
+            let phase = raw::phase(&pool, templates.clone(), method, connections, args.phase()).await;
+            eprintln!("{}: {:.0} rows/s", phase.name, phase.items_per_second);
+            phases.push(phase);
+        }
+        raw::cleanup(&pool).await?;
+    }
+    for (lrs, raw) in [
+        ("LRS POST 1 statement @ 4", "raw PostgreSQL 1-row transactions @ 4"),
+        ("LRS POST 1 statement @ 32", "raw PostgreSQL 1-row transactions @ 32"),
+        ("LRS POST 100 statements @ 4", "raw PostgreSQL 100-row INSERT @ 4"),
+        ("LRS POST 100 statements @ 32", "raw PostgreSQL 100-row INSERT @ 32"),
+    ] {
+        let raw = find(&phases, raw).cloned();
+        if let Some(phase) = phases.iter_mut().find(|p| p.name == lrs) {
+            ratio(phase, raw.as_ref());
+        }
+    }
+    let max_rate = phases
+        .iter()
+        .filter(|p| p.name.starts_with("LRS POST 100"))
+        .map(|p| p.items_per_second)
+        .fold(0.0, f64::max);
+
+    if args.runs("learners") {
+        eprintln!("learners: a labelled course, a model, a course of {} learners...", args.course_learners);
+        let course = learners::setup(&url, &pool, args.course_learners).await?;
+        phases.push(learners::measure(&url, &course, 30).await?);
+    }
+    if args.runs("queries") {
+        let stored: i64 = sqlx::query_scalar("select count(*) from statements").fetch_one(&pool).await?;
+        let missing = (args.store_size as i64 - stored).max(0) as u64;
+        let started = chrono::Utc::now();
+        eprintln!("queries: loading {missing} statements to reach {}...", args.store_size);
+        if missing > 0 {
+            let mut load = ingest::load(&url, templates.clone(), missing, 8).await;
+            let settled = learners::settle(&pool).await?;
+            load.name = format!("load {missing} statements (POST 100 @ 8)");
+            notes.push(("analytics backlog cleared after the load (s)".into(), json!(settled.as_secs_f64())));
+            notes.push((
+                "analytics sustained apply rate during the load (statements/s)".into(),
+                json!(missing as f64 / (load.seconds + settled.as_secs_f64())),
+            ));
+            phases.push(load);
+        }
+        let ended = chrono::Utc::now();
+        let stored: i64 = sqlx::query_scalar("select count(*) from statements").fetch_one(&pool).await?;
+        notes.push(("statements in the store for the queries".into(), json!(stored)));
+        sqlx::query("vacuum analyze").execute(&pool).await?;
+        for kind in queries::FILTERS {
+            let phase = queries::filter_phase(&url, templates.clone(), kind, 400, 4, queries::window(started, ended)).await;
+            eprintln!("{}: p50 {:.1} ms, p99 {:.1} ms", phase.name, phase.p50_ms, phase.p99_ms);
+            phases.push(phase);
+        }
+        phases.push(queries::walk_more(&url, &templates, 300).await);
+    }
+    if args.runs("freshness") && max_rate > 0.0 {
+        let course = templates.courses.first().cloned().unwrap_or_default();
+        eprintln!("freshness under {:.0} statements/s...", max_rate / 2.0);
+        phases.push(freshness::measure(&url, templates.clone(), max_rate / 2.0, Duration::from_secs(args.freshness_seconds), &course).await);
+    }
+
+    sampler.abort();
+    let (rss, hwm) = server.memory();
+    let peak = (peak_rss.load(Ordering::Relaxed) as f64 / 1024.0).max(hwm);
+    print_table(&phases, &notes, rss, peak, templates.mean_bytes);
+    let machine = machine(&pool).await;
+    let output = json!({
+        "machine": machine,
+        "mean_statement_bytes": templates.mean_bytes,
+        "phases": phases,
+        "notes": notes.iter().map(|(k, v)| json!({"what": k, "value": v})).collect::<Vec<_>>(),
+        "memory_mib": {"peak_rss": peak, "final_rss": rss},
+    });
+    let path = args.json.clone().unwrap_or_else(|| PathBuf::from("target/bench/results.json"));
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&output)?)?;
+    eprintln!("figures written to {}", path.display());
+    pool.close().await;
+    drop(server);
+    Ok(())
+}
+
+async fn machine(pool: &sqlx::PgPool) -> Value {
+    let postgres: String = sqlx::query_scalar("select version()").fetch_one(pool).await.unwrap_or_default();
+    let cpus = std::thread::available_parallelism().map(usize::from).unwrap_or(0);
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .unwrap_or_default()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let cpu_model = std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .map(|l| l.split(':').nth(1).unwrap_or_default().trim().to_owned())
+        .unwrap_or_default();
+    json!({"cpus": cpus, "cpu": cpu_model, "memory": memory, "postgres": postgres})
+}
+
+fn print_table(phases: &[Phase], notes: &[(String, Value)], rss: f64, peak: f64, mean_bytes: f64) {
+    println!();
+    println!("{:<52} {:>12} {:>10} {:>10} {:>9}", "phase", "items/s", "p50 ms", "p99 ms", "vs raw");
+    println!("{}", "-".repeat(97));
+    for p in phases {
+        let ratio = p.ratio_to_raw.map_or(String::new(), |r| format!("{r:.2}x"));
+        println!(
+            "{:<52} {:>12.0} {:>10.2} {:>10.2} {:>9}{}",
+            p.name,
+            p.items_per_second,
+            p.p50_ms,
+            p.p99_ms,
+            ratio,
+            if p.errors > 0 { format!("  ({} errors)", p.errors) } else { String::new() }
+        );
+    }
+    println!();
+    for (what, value) in notes {
+        println!("{what}: {value}");
+    }
+    println!("mean statement size: {mean_bytes:.0} bytes");
+    println!("LRS process memory: peak RSS {peak:.0} MiB, final {rss:.0} MiB");
+}

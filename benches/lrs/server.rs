@@ -1,0 +1,103 @@
+//! The LRS under test: a release `lrs serve` on a fresh embedded cluster, and its memory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const KEY: &str = "bench";
+pub const SECRET: &str = "bench-secret";
+
+pub struct Server {
+    pub url: String,
+    pub database_url: String,
+    pub pid: u32,
+    child: Child,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// The embedded cluster's socket directory (see `src/embedded/mod.rs`).
+fn socket_dir(data_dir: &Path) -> PathBuf {
+    let preferred = data_dir.join("run");
+    if preferred.as_os_str().len() + "/.s.PGSQL.5432".len() <= 100 {
+        return preferred;
+    }
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(data_dir.as_os_str().as_encoded_bytes());
+    PathBuf::from(format!("/tmp/lrs-{}", &hex::encode(digest)[..16]))
+}
+
+impl Server {
+    pub fn start(data_dir: Option<PathBuf>) -> anyhow::Result<Server> {
+        let (dir, temp) = match data_dir {
+            Some(dir) => (dir, None),
+            None => {
+                let temp = tempfile::Builder::new().prefix("lrs-bench-").tempdir()?;
+                (temp.path().join("data"), Some(temp))
+            }
+        };
+        let dir = std::path::absolute(dir)?;
+        let port = free_port();
+        let log = std::fs::File::create(dir.with_extension("log"))?;
+        let child = Command::new(env!("CARGO_BIN_EXE_lrs"))
+            .arg("serve")
+            .env_remove("DATABASE_URL")
+            .env("LRS_BIND", format!("127.0.0.1:{port}"))
+            .env("LRS_DATA_DIR", &dir)
+            .env("LRS_ADMIN_KEY", KEY)
+            .env("LRS_ADMIN_SECRET", SECRET)
+            .env("LRS_LOG", "warn")
+            // One connection per concurrent client at the highest concurrency measured.
+            .env("LRS_DB_POOL_SIZE", "32")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()?;
+        let server = Server {
+            url: format!("http://127.0.0.1:{port}"),
+            database_url: format!("postgres://lrs@localhost/lrs?host={}", socket_dir(&dir).display()),
+            pid: child.id(),
+            child,
+            _dir: temp,
+        };
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let healthy = std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
+            if healthy {
+                return Ok(server);
+            }
+            anyhow::ensure!(Instant::now() < deadline, "the LRS did not start; see {}", dir.with_extension("log").display());
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Resident memory of the LRS process now and at its peak, in MiB.
+    pub fn memory(&self) -> (f64, f64) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+                .map_or(0.0, |kb| kb / 1024.0)
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.pid as i32),
+            nix::sys::signal::Signal::SIGTERM,
+        );
+        let _ = self.child.wait();
+    }
+}
