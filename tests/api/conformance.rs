@@ -26,7 +26,7 @@ use serde_json::{Map, Value};
 
 use self::check::Received;
 use self::expand::Vars;
-use self::model::{Case, CaseFile, TemplateFile, VERSIONS};
+use self::model::{Case, CaseFile, MAX_WAIT_MS, TemplateFile, VERSIONS};
 use crate::helpers::{TestApp, spawn_app};
 
 /// Files whose apps run at the same time.
@@ -141,10 +141,15 @@ fn validate_case(
         {
             panic!("{at}, step {}: {e}", i + 1);
         }
+        assert!(
+            step.wait_ms.is_none_or(|ms| ms <= MAX_WAIT_MS),
+            "{at}, step {}: wait_ms is at most {MAX_WAIT_MS}",
+            i + 1
+        );
         for (name, source) in &step.capture {
             assert!(
-                source.starts_with('/') || source.starts_with("header:"),
-                "{at}, step {}: capture {name} must be a /pointer or header:Name",
+                source.starts_with('/') || source.starts_with("header:") || source == "now",
+                "{at}, step {}: capture {name} must be a /pointer, header:Name or now",
                 i + 1
             );
             vars.captured
@@ -202,6 +207,9 @@ async fn run_case(
         let built = request::build(&step.request, &loaded.templates, &mut vars)
             .map_err(|e| format!("step {n}{label}: cannot build the request: {e}"))?;
         let at = format!("step {n}{label} ({} {})", built.method, built.path);
+        if let Some(ms) = step.wait_ms {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        }
         let mut builder = app.raw(built.method.clone(), &built.path);
         for (name, value) in &built.headers {
             builder = builder.header(name, value);
@@ -256,8 +264,11 @@ fn capture(
     captures: &std::collections::BTreeMap<String, String>,
     vars: &mut Vars,
 ) -> Result<(), String> {
+    let arrived = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     for (name, source) in captures {
-        let value = if let Some(header) = source.strip_prefix("header:") {
+        let value = if source == "now" {
+            Value::String(arrived.clone())
+        } else if let Some(header) = source.strip_prefix("header:") {
             Value::String(
                 received
                     .header(header)

@@ -7,6 +7,7 @@ mod admin;
 mod analytics;
 mod auth;
 mod conformance;
+mod documents;
 mod errors;
 mod health;
 mod helpers;

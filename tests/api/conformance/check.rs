@@ -202,7 +202,17 @@ fn json_fact(
     }
 }
 
-fn body_fact(body: &str, fact: &BodyFact, vars: &mut Vars, errors: &mut Vec<String>) {
+fn body_fact(raw: &[u8], fact: &BodyFact, vars: &mut Vars, errors: &mut Vec<String>) {
+    let text = String::from_utf8_lossy(raw);
+    let body = text.as_ref();
+    if let Some(expected) = &fact.equals {
+        let expected = vars.text(expected).unwrap_or_else(|e| format!("<{e}>"));
+        if raw != expected.as_bytes() {
+            errors.push(format!(
+                "the body is {body:.300?}, expected exactly {expected:.300?}"
+            ));
+        }
+    }
     if let Some(empty) = fact.empty
         && empty != body.is_empty()
     {
@@ -256,6 +266,7 @@ fn multipart_fact(parts: &[Part], fact: &MultipartFact, vars: &mut Vars, errors:
                 &format!("{name} of part {}", expected.index),
                 value,
                 f,
+                &part.body,
                 vars,
                 errors,
             );
@@ -290,7 +301,14 @@ pub fn expectations(
     }
     for (name, fact) in &expect.headers {
         let value = received.header(name);
-        header_fact(name, value.as_deref(), fact, vars, &mut errors);
+        header_fact(
+            name,
+            value.as_deref(),
+            fact,
+            &received.body,
+            vars,
+            &mut errors,
+        );
     }
     let parts = match &expect.multipart {
         Some(fact) => match multipart(received) {
@@ -316,7 +334,7 @@ pub fn expectations(
         }
     }
     if let Some(fact) = &expect.body {
-        body_fact(&received.text(), fact, vars, &mut errors);
+        body_fact(&received.body, fact, vars, &mut errors);
     }
     errors
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use sha1::Digest as _;
 
 use super::check::Received;
 use super::expand::Vars;
@@ -19,10 +20,13 @@ fn http_date(s: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// Checks one header. `body` is the body the header describes (the response's, or a part's),
+/// for `etag_of_body`.
 pub fn header_fact(
     name: &str,
     actual: Option<&str>,
     fact: &HeaderFact,
+    body: &[u8],
     vars: &mut Vars,
     errors: &mut Vec<String>,
 ) {
@@ -57,6 +61,24 @@ pub fn header_fact(
             errors.push(format!(
                 "header {name} is {actual:?}, expected {expected:?}"
             ));
+        }
+    }
+    if let Some(other) = &fact.not_equals {
+        let other = text(other);
+        if actual == other {
+            errors.push(format!(
+                "header {name} is {actual:?}, expected anything else"
+            ));
+        }
+    }
+    if let Some(pattern) = &fact.matches {
+        let pattern = text(pattern);
+        match regex::Regex::new(&pattern) {
+            Ok(re) if re.is_match(actual) => {}
+            Ok(_) => errors.push(format!(
+                "header {name} is {actual:?}, expected to match {pattern:?}"
+            )),
+            Err(e) => errors.push(format!("header {name}: bad pattern {pattern:?}: {e}")),
         }
     }
     if let Some(prefix) = &fact.starts_with {
@@ -98,6 +120,23 @@ pub fn header_fact(
             _ => errors.push(format!(
                 "header {name} is {actual:?}, expected the second of {other:?}"
             )),
+        }
+    }
+    if let Some(other) = &fact.http_date_after {
+        let other = text(other);
+        match (http_date(actual), http_date(&other)) {
+            (Some(a), Some(b)) if a > b => {}
+            _ => errors.push(format!(
+                "header {name} is {actual:?}, expected an HTTP date after {other:?}"
+            )),
+        }
+    }
+    if fact.etag_of_body {
+        let expected = format!("\"{}\"", hex::encode(sha1::Sha1::digest(body)));
+        if actual != expected {
+            errors.push(format!(
+                "header {name} is {actual:?}, expected the quoted SHA-1 of the body {expected:?}"
+            ));
         }
     }
 }

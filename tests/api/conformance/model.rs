@@ -65,11 +65,17 @@ pub struct Step {
     pub name: Option<String>,
     pub request: Request,
     pub expect: Expect,
-    /// name -> `/json/pointer` (into the JSON body, or the first part of a multipart body) or
-    /// `header:Name`.
+    /// name -> `/json/pointer` (into the JSON body, or the first part of a multipart body),
+    /// `header:Name`, or `now` (the runner's clock when the response arrived).
     #[serde(default)]
     pub capture: BTreeMap<String, String>,
+    /// Milliseconds to wait before sending the request (at most `MAX_WAIT_MS`).
+    #[serde(default)]
+    pub wait_ms: Option<u64>,
 }
+
+/// The longest `wait_ms` a step may ask for: waits are for second-resolution headers only.
+pub const MAX_WAIT_MS: u64 = 1500;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -197,6 +203,11 @@ pub struct HeaderMatcher {
     #[serde(default)]
     pub equals: Option<String>,
     #[serde(default)]
+    pub not_equals: Option<String>,
+    /// A regular expression the value must match (anywhere, unless anchored with `^...$`).
+    #[serde(default)]
+    pub matches: Option<String>,
+    #[serde(default)]
     pub starts_with: Option<String>,
     #[serde(default)]
     pub contains: Option<String>,
@@ -211,6 +222,13 @@ pub struct HeaderMatcher {
     /// An HTTP date naming the same second as this RFC 3339 timestamp.
     #[serde(default)]
     pub same_second_as: Option<String>,
+    /// An HTTP date strictly later than this HTTP date (e.g. a captured `Last-Modified`).
+    #[serde(default)]
+    pub http_date_after: Option<String>,
+    /// `"` + the lowercase SHA-1 hex of the response body + `"` (an ETag computed as
+    /// Communication 3.1 requires).
+    #[serde(default)]
+    pub etag_of_body: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -265,6 +283,9 @@ pub struct JsonFact {
 pub struct BodyFact {
     #[serde(default)]
     pub empty: Option<bool>,
+    /// The exact body (byte for byte, as UTF-8 text).
+    #[serde(default)]
+    pub equals: Option<String>,
     #[serde(default)]
     pub contains: Vec<String>,
     #[serde(default)]
