@@ -41,14 +41,25 @@ impl Templates {
             bytes += text.len() + 45;
             if bodies.len() % 97 == 0 {
                 agents.push(statement["actor"].to_string());
-                if let (Some(verb), Some(activity)) = (statement.pointer("/verb/id"), statement.pointer("/object/id")) {
-                    verb_activities.push((verb.as_str().unwrap_or_default().to_owned(), activity.as_str().unwrap_or_default().to_owned()));
+                if let (Some(verb), Some(activity)) = (
+                    statement.pointer("/verb/id"),
+                    statement.pointer("/object/id"),
+                ) {
+                    verb_activities.push((
+                        verb.as_str().unwrap_or_default().to_owned(),
+                        activity.as_str().unwrap_or_default().to_owned(),
+                    ));
                 }
-                if let Some(r) = statement.pointer("/context/registration").and_then(Value::as_str) {
+                if let Some(r) = statement
+                    .pointer("/context/registration")
+                    .and_then(Value::as_str)
+                {
                     registrations.push(r.to_owned());
                 }
             }
-            if let Some(course) = statement.pointer("/context/contextActivities/grouping/0/id").and_then(Value::as_str)
+            if let Some(course) = statement
+                .pointer("/context/contextActivities/grouping/0/id")
+                .and_then(Value::as_str)
                 && !courses.iter().any(|c| c == course)
             {
                 courses.push(course.to_owned());
@@ -56,7 +67,15 @@ impl Templates {
             bodies.push(text[1..].to_owned());
         }
         let mean_bytes = bytes as f64 / bodies.len().max(1) as f64;
-        Templates { bodies, next: AtomicUsize::new(0), agents, verb_activities, registrations, courses, mean_bytes }
+        Templates {
+            bodies,
+            next: AtomicUsize::new(0),
+            agents,
+            verb_activities,
+            registrations,
+            courses,
+            mean_bytes,
+        }
     }
 
     /// The next statement as JSON, with a fresh id.

@@ -14,7 +14,13 @@ use crate::stats::{Phase, histogram, record};
 const TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Ingests at `rate` statements/s for `duration` while probing; returns the freshness figures.
-pub async fn measure(url: &str, templates: Arc<Templates>, rate: f64, duration: Duration, course: &str) -> Phase {
+pub async fn measure(
+    url: &str,
+    templates: Arc<Templates>,
+    rate: f64,
+    duration: Duration,
+    course: &str,
+) -> Phase {
     let stop = Arc::new(AtomicBool::new(false));
     let mut load = Vec::new();
     // Four senders of 100-statement batches, paced to the target rate together.
@@ -69,10 +75,15 @@ pub async fn measure(url: &str, templates: Arc<Templates>, rate: f64, duration: 
             continue;
         }
         let t0 = Instant::now();
-        let learner: String = form_urlencoded::byte_serialize(format!("account:https://bench.example|{name}").as_bytes()).collect();
+        let learner: String = form_urlencoded::byte_serialize(
+            format!("account:https://bench.example|{name}").as_bytes(),
+        )
+        .collect();
         let visible = loop {
             let response = client
-                .get(format!("{url}/analytics/learners/courses?learner={learner}"))
+                .get(format!(
+                    "{url}/analytics/learners/courses?learner={learner}"
+                ))
                 .basic_auth(KEY, Some(SECRET))
                 .send()
                 .await;
@@ -98,7 +109,14 @@ pub async fn measure(url: &str, templates: Arc<Templates>, rate: f64, duration: 
     for task in load {
         let _ = task.await;
     }
-    let mut phase = Phase::new(&format!("analytics freshness at {rate:.0} statements/s"), probes, probes, started.elapsed(), &hist, timeouts);
+    let mut phase = Phase::new(
+        &format!("analytics freshness at {rate:.0} statements/s"),
+        probes,
+        probes,
+        started.elapsed(),
+        &hist,
+        timeouts,
+    );
     phase.items_per_second = rate;
     phase
 }

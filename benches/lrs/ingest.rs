@@ -80,7 +80,10 @@ pub async fn post_phase(
     let elapsed = started.elapsed();
     let hist = hist.lock().await;
     Phase::new(
-        &format!("LRS POST {batch} statement{} @ {connections}", if batch == 1 { "" } else { "s" }),
+        &format!(
+            "LRS POST {batch} statement{} @ {connections}",
+            if batch == 1 { "" } else { "s" }
+        ),
         statements.load(Ordering::Relaxed),
         requests.load(Ordering::Relaxed),
         elapsed,
@@ -97,11 +100,18 @@ pub async fn load(url: &str, templates: Arc<Templates>, total: u64, connections:
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..connections {
-        let (client, templates, remaining, errors) = (client.clone(), templates.clone(), remaining.clone(), errors.clone());
+        let (client, templates, remaining, errors) = (
+            client.clone(),
+            templates.clone(),
+            remaining.clone(),
+            errors.clone(),
+        );
         let endpoint = format!("{url}/xapi/statements");
         tasks.push(tokio::spawn(async move {
             loop {
-                let taken = remaining.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |r| r.checked_sub(100.min(r).max(1)));
+                let taken = remaining.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |r| {
+                    r.checked_sub(100.min(r).max(1))
+                });
                 let Ok(before) = taken else { break };
                 let n = 100.min(before) as usize;
                 if n == 0 {
@@ -125,5 +135,12 @@ pub async fn load(url: &str, templates: Arc<Templates>, total: u64, connections:
         let _ = task.await;
     }
     let elapsed = started.elapsed();
-    Phase::new("load", total, total / 100, elapsed, &histogram(), errors.load(Ordering::Relaxed))
+    Phase::new(
+        "load",
+        total,
+        total / 100,
+        elapsed,
+        &histogram(),
+        errors.load(Ordering::Relaxed),
+    )
 }

@@ -11,23 +11,42 @@ use crate::server::{KEY, SECRET};
 use crate::stats::{Phase, histogram, record};
 
 fn target(url: &str) -> Target {
-    Target { url: url.to_owned(), key: KEY.to_owned(), secret: SECRET.to_owned().into() }
+    Target {
+        url: url.to_owned(),
+        key: KEY.to_owned(),
+        secret: SECRET.to_owned().into(),
+    }
 }
 
 fn options(upload_outcomes: bool) -> PostOptions {
-    PostOptions { batch: 100, concurrency: 8, upload_outcomes, progress: false, retry: Retry::default() }
+    PostOptions {
+        batch: 100,
+        concurrency: 8,
+        upload_outcomes,
+        progress: false,
+        retry: Retry::default(),
+    }
 }
 
 fn course_of(config: &SimulationConfig) -> String {
-    stream(config).course_iris().into_iter().next().unwrap_or_default()
+    stream(config)
+        .course_iris()
+        .into_iter()
+        .next()
+        .unwrap_or_default()
 }
 
 /// Waits until the analytics worker has applied everything and scored every learner.
 pub async fn settle(pool: &PgPool) -> anyhow::Result<Duration> {
     let started = Instant::now();
     loop {
-        let queued: i64 = sqlx::query_scalar("select count(*) from analytics_queue").fetch_one(pool).await?;
-        let stale: i64 = sqlx::query_scalar("select count(*) from learner_courses where risk_stale").fetch_one(pool).await?;
+        let queued: i64 = sqlx::query_scalar("select count(*) from analytics_queue")
+            .fetch_one(pool)
+            .await?;
+        let stale: i64 =
+            sqlx::query_scalar("select count(*) from learner_courses where risk_stale")
+                .fetch_one(pool)
+                .await?;
         if queued == 0 && stale == 0 {
             return Ok(started.elapsed());
         }
@@ -38,7 +57,14 @@ pub async fn settle(pool: &PgPool) -> anyhow::Result<Duration> {
 /// A labelled course for a model, then a course of `learners` learners; returns the latter's
 /// IRI once it is scored.
 pub async fn setup(url: &str, pool: &PgPool, learners: usize) -> anyhow::Result<String> {
-    let labelled = SimulationConfig { seed: 501, run: 50, courses: 1, learners_per_course: 300, weeks: 8, ..SimulationConfig::default() };
+    let labelled = SimulationConfig {
+        seed: 501,
+        run: 50,
+        courses: 1,
+        learners_per_course: 300,
+        weeks: 8,
+        ..SimulationConfig::default()
+    };
     post(&labelled, target(url), &options(true)).await?;
     settle(pool).await?;
     let client = crate::ingest::client(1);
@@ -48,7 +74,11 @@ pub async fn setup(url: &str, pool: &PgPool, learners: usize) -> anyhow::Result<
         .json(&json!({"courses": [course_of(&labelled)], "cutoff_week": 4, "activate": true}))
         .send()
         .await?;
-    anyhow::ensure!(response.status().is_success(), "training failed: {}", response.text().await?);
+    anyhow::ensure!(
+        response.status().is_success(),
+        "training failed: {}",
+        response.text().await?
+    );
     let big = SimulationConfig {
         seed: 502,
         run: 51,
@@ -72,7 +102,9 @@ pub async fn measure(url: &str, course: &str, requests: usize) -> anyhow::Result
     for _ in 0..requests {
         let sent = Instant::now();
         let body: Value = client
-            .get(format!("{url}/analytics/courses/learners?course={course_param}&limit=10000"))
+            .get(format!(
+                "{url}/analytics/courses/learners?course={course_param}&limit=10000"
+            ))
             .basic_auth(KEY, Some(SECRET))
             .send()
             .await?
@@ -80,10 +112,20 @@ pub async fn measure(url: &str, course: &str, requests: usize) -> anyhow::Result
             .await?;
         record(&mut hist, sent.elapsed());
         let items = body["items"].as_array().map_or(0, Vec::len);
-        anyhow::ensure!(items > 0 && body["items"][0]["risk"].is_number(), "learners listed without risk");
+        anyhow::ensure!(
+            items > 0 && body["items"][0]["risk"].is_number(),
+            "learners listed without risk"
+        );
         listed = items as u64;
     }
-    let mut phase = Phase::new(&format!("list {listed} learners with metrics and risk"), listed, requests as u64, started.elapsed(), &hist, 0);
+    let mut phase = Phase::new(
+        &format!("list {listed} learners with metrics and risk"),
+        listed,
+        requests as u64,
+        started.elapsed(),
+        &hist,
+        0,
+    );
     phase.items_per_second = listed as f64;
     Ok(phase)
 }

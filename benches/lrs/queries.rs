@@ -17,19 +17,36 @@ fn encode(text: &str) -> String {
 }
 
 /// A query string for one of the filters, with values drawn from the store's contents.
-fn query(kind: &str, templates: &Templates, since_window: (DateTime<Utc>, DateTime<Utc>)) -> String {
+fn query(
+    kind: &str,
+    templates: &Templates,
+    since_window: (DateTime<Utc>, DateTime<Utc>),
+) -> String {
     let mut rng = rand::rng();
     match kind {
-        "agent" => format!("agent={}", encode(templates.agents.choose(&mut rng).map_or("", |s| s))),
+        "agent" => format!(
+            "agent={}",
+            encode(templates.agents.choose(&mut rng).map_or("", |s| s))
+        ),
         "verb+activity" => {
-            let (verb, activity) = templates.verb_activities.choose(&mut rng).cloned().unwrap_or_default();
+            let (verb, activity) = templates
+                .verb_activities
+                .choose(&mut rng)
+                .cloned()
+                .unwrap_or_default();
             format!("verb={}&activity={}", encode(&verb), encode(&activity))
         }
-        "registration" => format!("registration={}", templates.registrations.choose(&mut rng).map_or("", |s| s)),
+        "registration" => format!(
+            "registration={}",
+            templates.registrations.choose(&mut rng).map_or("", |s| s)
+        ),
         "since" => {
             let span = (since_window.1 - since_window.0).num_milliseconds().max(1);
             let at = since_window.0 + chrono::Duration::milliseconds(rng.random_range(0..span));
-            format!("since={}", encode(&at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)))
+            format!(
+                "since={}",
+                encode(&at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            )
         }
         _ => format!(
             "activity={}&related_activities=true",
@@ -38,7 +55,13 @@ fn query(kind: &str, templates: &Templates, since_window: (DateTime<Utc>, DateTi
     }
 }
 
-pub const FILTERS: [&str; 5] = ["agent", "verb+activity", "registration", "since", "related_activities"];
+pub const FILTERS: [&str; 5] = [
+    "agent",
+    "verb+activity",
+    "registration",
+    "since",
+    "related_activities",
+];
 
 /// `requests` GETs of one filter from `connections` clients.
 pub async fn filter_phase(
@@ -88,14 +111,24 @@ pub async fn filter_phase(
             errors += e;
         }
     }
-    Phase::new(&format!("GET statements by {kind}"), returned, requests as u64, started.elapsed(), &hist, errors)
+    Phase::new(
+        &format!("GET statements by {kind}"),
+        returned,
+        requests as u64,
+        started.elapsed(),
+        &hist,
+        errors,
+    )
 }
 
 /// Follows `more` from a broad query for `pages` pages.
 pub async fn walk_more(url: &str, templates: &Templates, pages: usize) -> Phase {
     let client = crate::ingest::client(1);
     let course = templates.courses.first().cloned().unwrap_or_default();
-    let mut next = format!("/xapi/statements?activity={}&related_activities=true&limit=100", encode(&course));
+    let mut next = format!(
+        "/xapi/statements?activity={}&related_activities=true&limit=100",
+        encode(&course)
+    );
     let mut hist = histogram();
     let (mut walked, mut statements, mut errors) = (0u64, 0u64, 0u64);
     let started = Instant::now();
@@ -117,7 +150,14 @@ pub async fn walk_more(url: &str, templates: &Templates, pages: usize) -> Phase 
         statements += body["statements"].as_array().map_or(0, |a| a.len() as u64);
         next = body["more"].as_str().unwrap_or_default().to_owned();
     }
-    let mut phase = Phase::new("walk more pages (100 statements each)", statements, walked, started.elapsed(), &hist, errors);
+    let mut phase = Phase::new(
+        "walk more pages (100 statements each)",
+        statements,
+        walked,
+        started.elapsed(),
+        &hist,
+        errors,
+    );
     phase.name = format!("walk {walked} more pages of 100");
     phase
 }
@@ -126,4 +166,3 @@ pub fn window(started: DateTime<Utc>, ended: DateTime<Utc>) -> (DateTime<Utc>, D
     let quarter = (ended - started) / 4;
     (started + quarter, ended - quarter)
 }
-

@@ -13,13 +13,19 @@ use crate::data::Templates;
 use crate::stats::{Phase, histogram, record};
 
 pub async fn setup(pool: &PgPool) -> anyhow::Result<()> {
-    sqlx::query("drop table if exists bench_raw").execute(pool).await?;
-    sqlx::query("create table bench_raw (like statements including all)").execute(pool).await?;
+    sqlx::query("drop table if exists bench_raw")
+        .execute(pool)
+        .await?;
+    sqlx::query("create table bench_raw (like statements including all)")
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
 pub async fn cleanup(pool: &PgPool) -> anyhow::Result<()> {
-    sqlx::query("drop table if exists bench_raw").execute(pool).await?;
+    sqlx::query("drop table if exists bench_raw")
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
@@ -33,7 +39,13 @@ pub enum Method {
     Copy(usize),
 }
 
-pub async fn phase(pool: &PgPool, templates: Arc<Templates>, method: Method, connections: usize, duration: Duration) -> Phase {
+pub async fn phase(
+    pool: &PgPool,
+    templates: Arc<Templates>,
+    method: Method,
+    connections: usize,
+    duration: Duration,
+) -> Phase {
     let hist = Arc::new(Mutex::new(histogram()));
     let rows = Arc::new(AtomicU64::new(0));
     let ops = Arc::new(AtomicU64::new(0));
@@ -76,7 +88,14 @@ pub async fn phase(pool: &PgPool, templates: Arc<Templates>, method: Method, con
         Method::Copy(n) => format!("raw PostgreSQL COPY {n} rows @ {connections}"),
     };
     let hist = hist.lock().await;
-    Phase::new(&name, rows.load(Ordering::Relaxed), ops.load(Ordering::Relaxed), started.elapsed(), &hist, errors.load(Ordering::Relaxed))
+    Phase::new(
+        &name,
+        rows.load(Ordering::Relaxed),
+        ops.load(Ordering::Relaxed),
+        started.elapsed(),
+        &hist,
+        errors.load(Ordering::Relaxed),
+    )
 }
 
 /// One transaction inserting `n` rows (BEGIN, INSERT ... SELECT FROM unnest, COMMIT).
@@ -107,7 +126,10 @@ async fn copy(pool: &PgPool, templates: &Templates, n: usize) -> anyhow::Result<
     for _ in 0..n {
         let (id, json) = templates.statement();
         // COPY text format: backslashes are escapes.
-        data.push_str(&format!("{id}\t{now}\t{{}}\t{}\n", json.replace('\\', "\\\\")));
+        data.push_str(&format!(
+            "{id}\t{now}\t{{}}\t{}\n",
+            json.replace('\\', "\\\\")
+        ));
     }
     let mut copy = pool
         .copy_in_raw("copy bench_raw (id, stored, terms, statement) from stdin")

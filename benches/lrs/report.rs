@@ -33,13 +33,17 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     eprintln!("mean statement size: {:.0} bytes", templates.mean_bytes);
     eprintln!("starting the LRS (release build, embedded PostgreSQL)...");
     let server = Server::start(args.data_dir.clone())?;
-    let pool = PgPoolOptions::new().max_connections(40).connect(&server.database_url).await?;
+    let pool = PgPoolOptions::new()
+        .max_connections(40)
+        .connect(&server.database_url)
+        .await?;
     let peak_rss = Arc::new(AtomicU64::new(0));
     let sampler = {
         let (peak, pid) = (peak_rss.clone(), server.pid);
         tokio::spawn(async move {
             loop {
-                let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+                let status =
+                    std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
                 if let Some(kb) = status
                     .lines()
                     .find(|l| l.starts_with("VmRSS:"))
@@ -59,9 +63,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     if args.runs("ingest") {
         for (batch, connections) in [(1, 4), (1, 32), (100, 4), (100, 32)] {
             eprintln!("ingest: POST {batch} @ {connections}...");
-            let mut phase = ingest::post_phase(&url, templates.clone(), batch, connections, args.phase()).await;
+            let mut phase =
+                ingest::post_phase(&url, templates.clone(), batch, connections, args.phase()).await;
             let settled = learners::settle(&pool).await?;
-            notes.push((format!("{} analytics backlog cleared after (s)", phase.name), json!(settled.as_secs_f64())));
+            notes.push((
+                format!("{} analytics backlog cleared after (s)", phase.name),
+                json!(settled.as_secs_f64()),
+            ));
             phase.name = phase.name.clone();
             phases.push(phase);
         }
@@ -75,17 +83,30 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             (Method::MultiRow(100), 32),
             (Method::Copy(1000), 4),
         ] {
-            let phase = raw::phase(&pool, templates.clone(), method, connections, args.phase()).await;
+            let phase =
+                raw::phase(&pool, templates.clone(), method, connections, args.phase()).await;
             eprintln!("{}: {:.0} rows/s", phase.name, phase.items_per_second);
             phases.push(phase);
         }
         raw::cleanup(&pool).await?;
     }
     for (lrs, raw) in [
-        ("LRS POST 1 statement @ 4", "raw PostgreSQL 1-row transactions @ 4"),
-        ("LRS POST 1 statement @ 32", "raw PostgreSQL 1-row transactions @ 32"),
-        ("LRS POST 100 statements @ 4", "raw PostgreSQL 100-row INSERT @ 4"),
-        ("LRS POST 100 statements @ 32", "raw PostgreSQL 100-row INSERT @ 32"),
+        (
+            "LRS POST 1 statement @ 4",
+            "raw PostgreSQL 1-row transactions @ 4",
+        ),
+        (
+            "LRS POST 1 statement @ 32",
+            "raw PostgreSQL 1-row transactions @ 32",
+        ),
+        (
+            "LRS POST 100 statements @ 4",
+            "raw PostgreSQL 100-row INSERT @ 4",
+        ),
+        (
+            "LRS POST 100 statements @ 32",
+            "raw PostgreSQL 100-row INSERT @ 32",
+        ),
     ] {
         let raw = find(&phases, raw).cloned();
         if let Some(phase) = phases.iter_mut().find(|p| p.name == lrs) {
@@ -99,20 +120,31 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         .fold(0.0, f64::max);
 
     if args.runs("learners") {
-        eprintln!("learners: a labelled course, a model, a course of {} learners...", args.course_learners);
+        eprintln!(
+            "learners: a labelled course, a model, a course of {} learners...",
+            args.course_learners
+        );
         let course = learners::setup(&url, &pool, args.course_learners).await?;
         phases.push(learners::measure(&url, &course, 30).await?);
     }
     if args.runs("queries") {
-        let stored: i64 = sqlx::query_scalar("select count(*) from statements").fetch_one(&pool).await?;
+        let stored: i64 = sqlx::query_scalar("select count(*) from statements")
+            .fetch_one(&pool)
+            .await?;
         let missing = (args.store_size as i64 - stored).max(0) as u64;
         let started = chrono::Utc::now();
-        eprintln!("queries: loading {missing} statements to reach {}...", args.store_size);
+        eprintln!(
+            "queries: loading {missing} statements to reach {}...",
+            args.store_size
+        );
         if missing > 0 {
             let mut load = ingest::load(&url, templates.clone(), missing, 8).await;
             let settled = learners::settle(&pool).await?;
             load.name = format!("load {missing} statements (POST 100 @ 8)");
-            notes.push(("analytics backlog cleared after the load (s)".into(), json!(settled.as_secs_f64())));
+            notes.push((
+                "analytics backlog cleared after the load (s)".into(),
+                json!(settled.as_secs_f64()),
+            ));
             notes.push((
                 "analytics sustained apply rate during the load (statements/s)".into(),
                 json!(missing as f64 / (load.seconds + settled.as_secs_f64())),
@@ -120,12 +152,28 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             phases.push(load);
         }
         let ended = chrono::Utc::now();
-        let stored: i64 = sqlx::query_scalar("select count(*) from statements").fetch_one(&pool).await?;
-        notes.push(("statements in the store for the queries".into(), json!(stored)));
+        let stored: i64 = sqlx::query_scalar("select count(*) from statements")
+            .fetch_one(&pool)
+            .await?;
+        notes.push((
+            "statements in the store for the queries".into(),
+            json!(stored),
+        ));
         sqlx::query("vacuum analyze").execute(&pool).await?;
         for kind in queries::FILTERS {
-            let phase = queries::filter_phase(&url, templates.clone(), kind, 400, 4, queries::window(started, ended)).await;
-            eprintln!("{}: p50 {:.1} ms, p99 {:.1} ms", phase.name, phase.p50_ms, phase.p99_ms);
+            let phase = queries::filter_phase(
+                &url,
+                templates.clone(),
+                kind,
+                400,
+                4,
+                queries::window(started, ended),
+            )
+            .await;
+            eprintln!(
+                "{}: p50 {:.1} ms, p99 {:.1} ms",
+                phase.name, phase.p50_ms, phase.p99_ms
+            );
             phases.push(phase);
         }
         phases.push(queries::walk_more(&url, &templates, 300).await);
@@ -133,7 +181,16 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     if args.runs("freshness") && max_rate > 0.0 {
         let course = templates.courses.first().cloned().unwrap_or_default();
         eprintln!("freshness under {:.0} statements/s...", max_rate / 2.0);
-        phases.push(freshness::measure(&url, templates.clone(), max_rate / 2.0, Duration::from_secs(args.freshness_seconds), &course).await);
+        phases.push(
+            freshness::measure(
+                &url,
+                templates.clone(),
+                max_rate / 2.0,
+                Duration::from_secs(args.freshness_seconds),
+                &course,
+            )
+            .await,
+        );
     }
 
     sampler.abort();
@@ -148,7 +205,10 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         "notes": notes.iter().map(|(k, v)| json!({"what": k, "value": v})).collect::<Vec<_>>(),
         "memory_mib": {"peak_rss": peak, "final_rss": rss},
     });
-    let path = args.json.clone().unwrap_or_else(|| PathBuf::from("target/bench/results.json"));
+    let path = args
+        .json
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("target/bench/results.json"));
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
@@ -160,8 +220,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 }
 
 async fn machine(pool: &sqlx::PgPool) -> Value {
-    let postgres: String = sqlx::query_scalar("select version()").fetch_one(pool).await.unwrap_or_default();
-    let cpus = std::thread::available_parallelism().map(usize::from).unwrap_or(0);
+    let postgres: String = sqlx::query_scalar("select version()")
+        .fetch_one(pool)
+        .await
+        .unwrap_or_default();
+    let cpus = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(0);
     let memory = std::fs::read_to_string("/proc/meminfo")
         .unwrap_or_default()
         .lines()
@@ -179,7 +244,10 @@ async fn machine(pool: &sqlx::PgPool) -> Value {
 
 fn print_table(phases: &[Phase], notes: &[(String, Value)], rss: f64, peak: f64, mean_bytes: f64) {
     println!();
-    println!("{:<52} {:>12} {:>10} {:>10} {:>9}", "phase", "items/s", "p50 ms", "p99 ms", "vs raw");
+    println!(
+        "{:<52} {:>12} {:>10} {:>10} {:>9}",
+        "phase", "items/s", "p50 ms", "p99 ms", "vs raw"
+    );
     println!("{}", "-".repeat(97));
     for p in phases {
         let ratio = p.ratio_to_raw.map_or(String::new(), |r| format!("{r:.2}x"));
@@ -190,7 +258,11 @@ fn print_table(phases: &[Phase], notes: &[(String, Value)], rss: f64, peak: f64,
             p.p50_ms,
             p.p99_ms,
             ratio,
-            if p.errors > 0 { format!("  ({} errors)", p.errors) } else { String::new() }
+            if p.errors > 0 {
+                format!("  ({} errors)", p.errors)
+            } else {
+                String::new()
+            }
         );
     }
     println!();

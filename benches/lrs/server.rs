@@ -61,7 +61,10 @@ impl Server {
             .spawn()?;
         let server = Server {
             url: format!("http://127.0.0.1:{port}"),
-            database_url: format!("postgres://lrs@localhost/lrs?host={}", socket_dir(&dir).display()),
+            database_url: format!(
+                "postgres://lrs@localhost/lrs?host={}",
+                socket_dir(&dir).display()
+            ),
             pid: child.id(),
             child,
             _dir: temp,
@@ -72,14 +75,19 @@ impl Server {
             if healthy {
                 return Ok(server);
             }
-            anyhow::ensure!(Instant::now() < deadline, "the LRS did not start; see {}", dir.with_extension("log").display());
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "the LRS did not start; see {}",
+                dir.with_extension("log").display()
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
     }
 
     /// Resident memory of the LRS process now and at its peak, in MiB.
     pub fn memory(&self) -> (f64, f64) {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).unwrap_or_default();
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.pid)).unwrap_or_default();
         let field = |name: &str| {
             status
                 .lines()

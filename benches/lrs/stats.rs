@@ -11,7 +11,9 @@ pub fn histogram() -> Histogram<u64> {
 }
 
 pub fn record(hist: &mut Histogram<u64>, elapsed: Duration) {
-    let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX).clamp(1, 600_000_000);
+    let micros = u64::try_from(elapsed.as_micros())
+        .unwrap_or(u64::MAX)
+        .clamp(1, 600_000_000);
     let _ = hist.record(micros);
 }
 
@@ -31,14 +33,25 @@ pub struct Phase {
 }
 
 impl Phase {
-    pub fn new(name: &str, items: u64, operations: u64, elapsed: Duration, hist: &Histogram<u64>, errors: u64) -> Phase {
+    pub fn new(
+        name: &str,
+        items: u64,
+        operations: u64,
+        elapsed: Duration,
+        hist: &Histogram<u64>,
+        errors: u64,
+    ) -> Phase {
         let seconds = elapsed.as_secs_f64();
         Phase {
             name: name.to_owned(),
             operations,
             items,
             seconds,
-            items_per_second: if seconds > 0.0 { items as f64 / seconds } else { 0.0 },
+            items_per_second: if seconds > 0.0 {
+                items as f64 / seconds
+            } else {
+                0.0
+            },
             p50_ms: hist.value_at_quantile(0.50) as f64 / 1000.0,
             p99_ms: hist.value_at_quantile(0.99) as f64 / 1000.0,
             errors,

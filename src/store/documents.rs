@@ -80,18 +80,19 @@ pub async fn get(pool: &PgPool, key: &[u8]) -> sqlx::Result<Option<Document>> {
     .await
 }
 
-/// Ids of the scope's documents updated after `since`; without a registration, those of every
-/// registration.
+/// Ids of the scope's documents updated after `since` (without a registration, those of every
+/// registration), and when the most recent of them was updated.
 pub async fn list_ids(
     pool: &PgPool,
     scope: &Scope,
     since: Option<DateTime<Utc>>,
-) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar!(
-        r#"select distinct document_id as "id!" from documents
+) -> sqlx::Result<(Vec<String>, Option<DateTime<Utc>>)> {
+    let rows = sqlx::query!(
+        r#"select document_id as "id!", max(updated) as "updated!" from documents
            where resource = $1 and activity_sha = $2 and agent_sha = $3
              and ($4::uuid is null or registration = $4)
              and updated > coalesce($5::timestamptz, '-infinity')
+           group by document_id
            order by 1"#,
         scope.resource as i16,
         scope.activity_sha(),
@@ -100,7 +101,9 @@ pub async fn list_ids(
         since
     )
     .fetch_all(pool)
-    .await
+    .await?;
+    let latest = rows.iter().map(|r| r.updated).max();
+    Ok((rows.into_iter().map(|r| r.id).collect(), latest))
 }
 
 /// Starts a write to one document: takes its lock and reads its current state.

@@ -167,8 +167,13 @@ pub async fn get(
         }
         None => {
             let since = params.timestamp("since", version)?;
-            let ids = documents::list_ids(&state.pool, &target.scope, since).await?;
-            Ok(HttpResponse::Ok().json(ids))
+            let (ids, latest) = documents::list_ids(&state.pool, &target.scope, since).await?;
+            // Communication 2.2: a list carries the time of its most recently modified document.
+            let mut response = HttpResponse::Ok();
+            if let Some(latest) = latest {
+                response.insert_header((header::LAST_MODIFIED, http_date(latest)));
+            }
+            Ok(response.json(ids))
         }
     }
 }
