@@ -24,14 +24,14 @@ pub async fn measure(
     let stop = Arc::new(AtomicBool::new(false));
     let mut load = Vec::new();
     // Four senders of 100-statement batches, paced to the target rate together.
-    let senders = 4;
+    let senders: u32 = 4;
     let interval = Duration::from_secs_f64(100.0 * senders as f64 / rate.max(1.0));
     for k in 0..senders {
         let (templates, stop) = (templates.clone(), stop.clone());
         let endpoint = format!("{url}/xapi/statements");
         let client = crate::ingest::client(1);
         load.push(tokio::spawn(async move {
-            tokio::time::sleep(interval / senders as u32 * k).await;
+            tokio::time::sleep(interval / senders * k).await;
             let mut ticker = tokio::time::interval(interval);
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             while !stop.load(Ordering::Relaxed) {
