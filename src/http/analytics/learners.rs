@@ -7,18 +7,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::as_of::as_of_week;
 use super::{course_param, learner_ifi, list_response, wants_csv};
-use crate::analytics::features::{CourseContext, course_features};
-use crate::analytics::model::TrainedModel;
-use crate::analytics::scoring::{risk, top_factors};
-use crate::analytics::training::cutoff_day;
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::query::QueryParams;
 use crate::http::state::AppState;
+use crate::store::analytics::metrics;
 use crate::store::analytics::reports::{self, LearnerListRow};
-use crate::store::analytics::{metrics, models};
 
 /// A learner in a course: engagement metrics, outcome and risk. Column names are stable.
 #[derive(Serialize, utoipa::ToSchema, Clone)]
@@ -69,7 +66,7 @@ fn round(v: f64, digits: i32) -> f64 {
 }
 
 impl LearnerView {
-    fn from_row(
+    pub(super) fn from_row(
         row: LearnerListRow,
         course: Option<String>,
         activities: f64,
@@ -323,80 +320,6 @@ pub async fn course_learners(
     });
     views.truncate(limit);
     list_response(&views, csv, next)
-}
-
-/// Metrics and (on-the-fly) scores as of the end of a course week.
-async fn as_of_week(
-    state: &AppState,
-    course: &metrics::CourseDates,
-    week: u32,
-) -> Result<Vec<LearnerView>, ApiError> {
-    let start = course
-        .start
-        .ok_or_else(|| ApiError::bad_request("the course has no start date and no statements"))?;
-    let cutoff = cutoff_day(start, week.max(1));
-    let cutoff_ts = cutoff.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    let rows = metrics::as_of(&state.pool, course.id, cutoff).await?;
-    let activities = metrics::course_activities_before(&state.pool, course.id, cutoff).await?;
-    let context = CourseContext {
-        weeks: f64::from(week.max(1)),
-        activities,
-    };
-    let metrics_only: Vec<_> = rows.iter().map(|r| r.metrics.clone()).collect();
-    let (features, means) = course_features(&metrics_only, &context);
-    let model = models::active(&state.pool).await?;
-    let trained: Option<(i64, TrainedModel)> =
-        model.and_then(|m| serde_json::from_value(m.model).ok().map(|t| (m.id, t)));
-    let names = reports::course_learners(&state.pool, course.id).await?;
-    let mut views = Vec::with_capacity(rows.len());
-    for (row, feature_row) in rows.iter().zip(&features) {
-        let known = names.iter().find(|n| n.learner_id == row.learner_id);
-        let (risk, band, factors, model_id) = match &trained {
-            Some((id, model)) => {
-                let (p, band) = risk(model, feature_row)
-                    .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
-                let contributions = model
-                    .contributions(feature_row, &means)
-                    .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
-                (
-                    Some(p),
-                    Some(band.to_owned()),
-                    Some(top_factors(&contributions, feature_row, &means, 3)),
-                    Some(*id),
-                )
-            }
-            None => (None, None, None, None),
-        };
-        let m = &row.metrics;
-        let list_row = LearnerListRow {
-            learner_id: row.learner_id,
-            ifi: known.map(|k| k.ifi.clone()).unwrap_or_default(),
-            name: known.and_then(|k| k.name.clone()),
-            statements: m.statements as i32,
-            active_days: m.active_days as i32,
-            sessions: m.sessions as i32,
-            time_secs: m.time_secs,
-            completions: m.completions as i32,
-            successes: m.successes as i32,
-            failures: m.failures as i32,
-            attempts: m.attempts as i32,
-            score_sum: m.score_sum,
-            distinct_activities: m.distinct_activities as i32,
-            first_ts: None,
-            last_ts: m
-                .days_since_last
-                .map(|d| cutoff_ts - chrono::Duration::seconds((d * 86_400.0) as i64)),
-            regularity: m.regularity,
-            outcome: row.outcome.clone(),
-            risk_probability: risk,
-            risk_band: band,
-            risk_factors: factors,
-            risk_model_id: model_id,
-            risk_updated: None,
-        };
-        views.push(LearnerView::from_row(list_row, None, activities, cutoff_ts));
-    }
-    Ok(views)
 }
 
 /// One learner across every course they are in.

@@ -6,6 +6,7 @@
 //! key (`mbox:mailto:ann@example.edu`, `account:https://lms.example.edu|s123`), an Agent as
 //! JSON, or an e-mail address.
 
+mod as_of;
 pub mod courses;
 pub mod learners;
 pub mod models;

@@ -2,9 +2,11 @@
 
 mod insert;
 mod query;
+mod rows;
 pub mod terms;
 
-pub use insert::{AttachmentContent, InsertError, PreparedStatement, Writer, insert_batch, sha256};
+pub use insert::{AttachmentContent, InsertError, PreparedStatement, Writer, insert_batch};
 pub use query::{
     AttachmentRow, Cursor, Lookup, StatementQuery, StoredRow, attachments, get_by_id, query,
 };
+pub use rows::sha256;

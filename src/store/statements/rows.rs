@@ -1,0 +1,195 @@
+//! The column arrays of a batch insert: statements, their query terms (own and inherited),
+//! voided flags, canonical Activity definitions and agents, deduplicated the way one
+//! `INSERT ... ON CONFLICT` statement needs.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::insert::{PreparedStatement, Writer};
+use super::terms::own_terms;
+
+/// Column arrays for the `unnest` insert.
+#[derive(Default)]
+pub(super) struct Rows {
+    pub ids: Vec<Uuid>,
+    pub stored: Vec<chrono::DateTime<chrono::Utc>>,
+    pub voids: Vec<Option<Uuid>>,
+    pub object_refs: Vec<Option<Uuid>>,
+    pub statements: Vec<String>,
+    pub voided: Vec<bool>,
+    /// Each statement's terms as a PostgreSQL array literal (`{1,2,3}`): unnest cannot take a
+    /// two-dimensional ragged array.
+    pub terms: Vec<String>,
+    pub definition_shas: Vec<Vec<u8>>,
+    pub definition_ids: Vec<String>,
+    pub definitions: Vec<String>,
+    pub definition_sources: Vec<Uuid>,
+    pub agent_shas: Vec<Vec<u8>>,
+    pub agent_ifis: Vec<String>,
+    pub agent_values: Vec<String>,
+    pub agent_names: Vec<String>,
+    pub agent_sources: Vec<Uuid>,
+}
+
+impl Rows {
+    pub fn build(
+        batch: &[PreparedStatement],
+        inherited: &HashMap<Uuid, Vec<i64>>,
+        writer: &Writer,
+    ) -> Rows {
+        let mut rows = Rows::default();
+        // Terms per statement id, including what it inherits, so that a later statement of
+        // the batch referring to an earlier one inherits from it.
+        let mut batch_terms: HashMap<Uuid, Vec<i64>> = HashMap::new();
+        let voided_in_batch: HashSet<Uuid> = batch.iter().filter_map(|p| p.index.voids).collect();
+        let mut definitions: Vec<(String, Value, Uuid)> = Vec::new();
+        let mut agents: HashMap<String, (Value, Vec<String>, Uuid)> = HashMap::new();
+
+        for prepared in batch {
+            let index = &prepared.index;
+            let mut terms = own_terms(index);
+            if let Some(target) = index.object_statement_ref {
+                let from_target = batch_terms.get(&target).or_else(|| inherited.get(&target));
+                if let Some(extra) = from_target {
+                    terms.extend(extra);
+                    terms.sort_unstable();
+                    terms.dedup();
+                }
+            }
+            rows.ids.push(index.id);
+            rows.stored.push(prepared.stored);
+            rows.voids.push(index.voids);
+            rows.object_refs.push(index.object_statement_ref);
+            rows.statements.push(prepared.statement.to_string());
+            rows.voided
+                .push(index.voids.is_none() && voided_in_batch.contains(&index.id));
+            rows.terms.push(array_literal(&terms));
+            batch_terms.insert(index.id, terms);
+
+            if writer.may_define {
+                for activity in &index.activities {
+                    if let Some(definition) = &activity.definition {
+                        definitions.push((activity.id.clone(), definition.clone(), index.id));
+                    }
+                }
+            }
+            for agent in &index.agents {
+                let Some(ifi) = crate::xapi::ifi_key(agent) else {
+                    continue;
+                };
+                let entry = agents
+                    .entry(ifi)
+                    .or_insert_with(|| (identifier_only(agent), Vec::new(), index.id));
+                if let Some(name) = agent.get("name").and_then(Value::as_str)
+                    && !entry.1.iter().any(|n| n == name)
+                {
+                    entry.1.push(name.to_owned());
+                }
+            }
+        }
+
+        // One row per Activity: ON CONFLICT DO UPDATE cannot touch a row twice in one
+        // statement, so definitions of the same Activity within the batch merge here first.
+        let mut merged: Vec<(String, Value, Uuid)> = Vec::new();
+        for (id, definition, source) in definitions {
+            match merged.iter_mut().find(|(existing, _, _)| *existing == id) {
+                Some(entry) => entry.1 = merge_definition(&entry.1, &definition),
+                None => merged.push((id, definition, source)),
+            }
+        }
+        for (id, definition, source) in merged {
+            rows.definition_shas.push(sha256(&id));
+            rows.definition_ids.push(id);
+            rows.definitions.push(definition.to_string());
+            rows.definition_sources.push(source);
+        }
+        for (ifi, (agent, names, source)) in agents {
+            rows.agent_shas.push(sha256(&ifi));
+            rows.agent_ifis.push(ifi);
+            rows.agent_values.push(agent.to_string());
+            rows.agent_names.push(text_array_literal(&names));
+            rows.agent_sources.push(source);
+        }
+        rows
+    }
+}
+
+pub fn sha256(text: &str) -> Vec<u8> {
+    Sha256::digest(text.as_bytes()).to_vec()
+}
+
+/// The Agent reduced to objectType and its identifier (names are kept apart).
+fn identifier_only(agent: &Value) -> Value {
+    let mut out = serde_json::Map::new();
+    if let Value::Object(map) = agent {
+        for key in ["objectType", "mbox", "mbox_sha1sum", "openid", "account"] {
+            if let Some(value) = map.get(key) {
+                out.insert(key.to_owned(), value.clone());
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+/// Same rule as the SQL function `lrs_merge_definition`, for definitions within one batch.
+fn merge_definition(old: &Value, new: &Value) -> Value {
+    let (Value::Object(old_map), Value::Object(new_map)) = (old, new) else {
+        return new.clone();
+    };
+    let mut merged = old_map.clone();
+    for (key, value) in new_map {
+        let united = match (key.as_str(), old_map.get(key), value) {
+            ("name" | "description", Some(Value::Object(a)), Value::Object(b)) => {
+                let mut map = a.clone();
+                map.extend(b.iter().map(|(k, v)| (k.clone(), v.clone())));
+                Value::Object(map)
+            }
+            _ => value.clone(),
+        };
+        merged.insert(key.clone(), united);
+    }
+    Value::Object(merged)
+}
+
+fn array_literal(terms: &[i64]) -> String {
+    let inner: Vec<String> = terms.iter().map(i64::to_string).collect();
+    format!("{{{}}}", inner.join(","))
+}
+
+/// A PostgreSQL text[] literal with every element quoted and escaped.
+fn text_array_literal(items: &[String]) -> String {
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|s| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
+        .collect();
+    format!("{{{}}}", quoted.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn definitions_in_one_batch_unite_language_maps() {
+        let old = json!({"name": {"en-US": "a"}, "type": "http://t/1"});
+        let new = json!({"name": {"fr-FR": "b"}, "type": "http://t/2"});
+        assert_eq!(
+            merge_definition(&old, &new),
+            json!({"name": {"en-US": "a", "fr-FR": "b"}, "type": "http://t/2"})
+        );
+    }
+
+    #[test]
+    fn array_literals_escape_quotes_and_backslashes() {
+        assert_eq!(
+            text_array_literal(&["a\"b".into(), "c\\d".into()]),
+            r#"{"a\"b","c\\d"}"#
+        );
+        assert_eq!(array_literal(&[1, -2]), "{1,-2}");
+        assert_eq!(array_literal(&[]), "{}");
+    }
+}
