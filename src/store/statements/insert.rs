@@ -119,32 +119,46 @@ async fn try_insert_batch(
             where s.id in (select i.voids from input i join ins on ins.id = i.id)
               and s.voids is null and not s.voided
         ),
-        definitions as (
+        -- Canonical definitions and agents are shared by every statement about them: an
+        -- unconditional upsert would lock the same hot rows in every transaction and serialise
+        -- concurrent writers. New keys are inserted without touching existing rows, and only
+        -- rows whose content actually changes are updated (and so locked).
+        new_definitions as (
             insert into activities (id_sha, id, definition, updated)
             select d.id_sha, d.id, d.definition::jsonb, now()
             from unnest($9::bytea[], $10::text[], $11::text[], $12::uuid[]) as d(id_sha, id, definition, source)
             where d.source in (select id from ins)
-            -- Rows are locked in key order, so concurrent batches sharing activities cannot
-            -- deadlock.
             order by d.id_sha
-            on conflict (id_sha) do update
-            set definition = lrs_merge_definition(activities.definition, excluded.definition),
-                updated = excluded.updated
+            on conflict (id_sha) do nothing
+        ),
+        changed_definitions as (
+            update activities a
+            set definition = lrs_merge_definition(a.definition, d.definition::jsonb), updated = now()
+            from unnest($9::bytea[], $10::text[], $11::text[], $12::uuid[]) as d(id_sha, id, definition, source)
+            where a.id_sha = d.id_sha and d.source in (select id from ins)
+              and a.definition is distinct from lrs_merge_definition(a.definition, d.definition::jsonb)
         ),
         queued as (
             -- The analytics worker applies new statements from this queue (same transaction:
             -- nothing stored escapes the analytics, nothing rolled back reaches them).
             insert into analytics_queue (seq) select seq from ins
         ),
-        people as (
+        new_people as (
             insert into agents (ifi_sha, ifi, agent, names)
             select a.ifi_sha, a.ifi, a.agent::jsonb, a.names::text[]
             from unnest($13::bytea[], $14::text[], $15::text[], $16::text[], $17::uuid[])
                 as a(ifi_sha, ifi, agent, names, source)
             where a.source in (select id from ins)
             order by a.ifi_sha
-            on conflict (ifi_sha) do update
-            set names = array(select distinct unnest(agents.names || excluded.names))
+            on conflict (ifi_sha) do nothing
+        ),
+        renamed_people as (
+            update agents g
+            set names = array(select distinct unnest(g.names || a.names::text[]))
+            from unnest($13::bytea[], $14::text[], $15::text[], $16::text[], $17::uuid[])
+                as a(ifi_sha, ifi, agent, names, source)
+            where g.ifi_sha = a.ifi_sha and a.source in (select id from ins)
+              and not (g.names @> a.names::text[])
         )
         select ins.id as "id!",
                exists (select 1 from statements r where r.object_ref = ins.id) as "referenced!"
