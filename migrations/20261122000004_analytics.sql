@@ -192,3 +192,8 @@ create table analytics_evaluations (
     cutoff_week integer not null,
     metrics jsonb not null
 );
+
+-- The latest outcome of a learner in a course is looked up on every application; most events
+-- carry none, so only those that do are indexed.
+create index learning_events_outcomes on learning_events (course_id, learner_id, ts desc, seq desc)
+    where outcome is not null;

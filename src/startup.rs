@@ -6,6 +6,7 @@ use actix_web::{App, HttpRequest, HttpServer, web};
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
 use std::net::TcpListener;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -33,12 +34,20 @@ impl Application {
             .with_context(|| format!("binding {} (LRS_BIND)", config.bind))?;
         let port = listener.local_addr()?.port();
         let authenticator = Authenticator::new(pool.clone());
-        let mut background = vec![authenticator.spawn_revocation_listener()];
+        // Background work gets connections of its own, so that it never waits for (or makes
+        // requests wait for) the request pool.
+        let background_pool = PgPoolOptions::new()
+            .max_connections(4)
+            .connect_lazy_with((*pool.connect_options()).clone());
+        let mut background = vec![authenticator.spawn_revocation_listener(background_pool.clone())];
         if config.analytics_worker {
             background.push(crate::analytics::worker::spawn(
-                pool.clone(),
+                background_pool.clone(),
                 config.analytics(),
             ));
+            if let Some(policy) = config.retrain_policy() {
+                background.push(crate::analytics::retrain::spawn(background_pool.clone(), policy));
+            }
         }
         let state = web::Data::new(AppState {
             pool,

@@ -52,6 +52,12 @@ pub struct Args {
     /// Write the figures here as JSON (default: target/bench/results.json).
     #[arg(long)]
     pub json: Option<PathBuf>,
+    /// LRS_DB_POOL_SIZE of the LRS under test.
+    #[arg(long, default_value_t = 32)]
+    pub pool_size: u32,
+    /// Only these ingest configurations (batch@connections, e.g. 100@32); default all four.
+    #[arg(long, value_delimiter = ',')]
+    pub ingest: Vec<String>,
     /// Phases to skip: ingest, raw, learners, queries, freshness.
     #[arg(long, value_delimiter = ',')]
     pub skip: Vec<String>,

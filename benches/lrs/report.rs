@@ -32,7 +32,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let templates = Arc::new(Templates::generate(60_000, 90));
     eprintln!("mean statement size: {:.0} bytes", templates.mean_bytes);
     eprintln!("starting the LRS (release build, embedded PostgreSQL)...");
-    let server = Server::start(args.data_dir.clone())?;
+    let server = Server::start(args.data_dir.clone(), args.pool_size)?;
     let pool = PgPoolOptions::new()
         .max_connections(40)
         .connect(&server.database_url)
@@ -62,6 +62,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 
     if args.runs("ingest") {
         for (batch, connections) in [(1, 4), (1, 32), (100, 4), (100, 32)] {
+            if !args.ingest.is_empty() && !args.ingest.contains(&format!("{batch}@{connections}")) {
+                continue;
+            }
             eprintln!("ingest: POST {batch} @ {connections}...");
             let mut phase =
                 ingest::post_phase(&url, templates.clone(), batch, connections, args.phase()).await;

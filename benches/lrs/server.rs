@@ -34,7 +34,7 @@ fn socket_dir(data_dir: &Path) -> PathBuf {
 }
 
 impl Server {
-    pub fn start(data_dir: Option<PathBuf>) -> anyhow::Result<Server> {
+    pub fn start(data_dir: Option<PathBuf>, pool_size: u32) -> anyhow::Result<Server> {
         let (dir, temp) = match data_dir {
             Some(dir) => (dir, None),
             None => {
@@ -53,8 +53,8 @@ impl Server {
             .env("LRS_ADMIN_KEY", KEY)
             .env("LRS_ADMIN_SECRET", SECRET)
             .env("LRS_LOG", "warn")
-            // One connection per concurrent client at the highest concurrency measured.
-            .env("LRS_DB_POOL_SIZE", "32")
+            .env("LRS_DB_POOL_SIZE", pool_size.to_string())
+            .env("LRS_ANALYTICS_WORKER", std::env::var("BENCH_WORKER").unwrap_or_else(|_| "true".into()))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log)

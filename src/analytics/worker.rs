@@ -17,7 +17,7 @@ use crate::store::analytics::queue;
 
 /// Statements per batch: large enough to amortise the round trips, small enough to keep
 /// freshness under a second.
-pub const BATCH: i64 = 500;
+pub const BATCH: i64 = 1000;
 /// Idle polling interval.
 const IDLE: Duration = Duration::from_millis(50);
 

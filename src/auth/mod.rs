@@ -85,8 +85,7 @@ impl Authenticator {
     /// Listens for credential changes announced by any LRS process sharing the database and
     /// drops the cache when one arrives (or when the listening connection had to reconnect and
     /// may have missed one).
-    pub fn spawn_revocation_listener(&self) -> tokio::task::JoinHandle<()> {
-        let pool = self.pool.clone();
+    pub fn spawn_revocation_listener(&self, pool: PgPool) -> tokio::task::JoinHandle<()> {
         let cache = self.cache.clone();
         let task = async move {
             let mut listener = match PgListener::connect_with(&pool).await {

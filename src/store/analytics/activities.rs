@@ -25,8 +25,12 @@ pub async fn apply(
 ) -> sqlx::Result<()> {
     upsert_course_activities(conn, seen).await?;
     heatmap(conn, changes).await?;
+    count_additions(conn, changes).await?;
+    // Removals (voids) are rare: the touched triples are recounted from the events, which
+    // also finds the new first touch when the first one went.
     let triples: HashSet<(i64, i64, Vec<u8>)> = changes
         .iter()
+        .filter(|c| c.sign < 0)
         .filter_map(|c| {
             c.activity_sha
                 .clone()
@@ -94,6 +98,41 @@ pub async fn apply(
         "#,
         &courses,
         &shas
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Added events count up their learner's activity: O(1) per event, whatever the history.
+async fn count_additions(conn: &mut PgConnection, changes: &[Change]) -> sqlx::Result<()> {
+    let mut added: HashMap<(i64, i64, Vec<u8>), (i32, DateTime<Utc>)> = HashMap::new();
+    for change in changes.iter().filter(|c| c.sign > 0) {
+        if let Some(sha) = &change.activity_sha {
+            let entry = added
+                .entry((change.course_id, change.learner_id, sha.clone()))
+                .or_insert((0, change.ts));
+            entry.0 += 1;
+            entry.1 = entry.1.min(change.ts);
+        }
+    }
+    if added.is_empty() {
+        return Ok(());
+    }
+    let mut rows: Vec<((i64, i64, Vec<u8>), (i32, DateTime<Utc>))> = added.into_iter().collect();
+    // Key order: concurrent workers lock shared rows in the same order.
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    sqlx::query!(
+        r#"insert into learner_activities (course_id, learner_id, activity_sha, events, first_ts)
+           select * from unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::int[], $5::timestamptz[])
+           on conflict (course_id, learner_id, activity_sha) do update
+           set events = learner_activities.events + excluded.events,
+               first_ts = least(learner_activities.first_ts, excluded.first_ts)"#,
+        &rows.iter().map(|r| r.0.0).collect::<Vec<_>>(),
+        &rows.iter().map(|r| r.0.1).collect::<Vec<_>>(),
+        &rows.iter().map(|r| r.0.2.clone()).collect::<Vec<_>>(),
+        &rows.iter().map(|r| r.1.0).collect::<Vec<_>>(),
+        &rows.iter().map(|r| r.1.1).collect::<Vec<_>>(),
     )
     .execute(&mut *conn)
     .await?;
