@@ -58,13 +58,13 @@ pub async fn store(
     };
     let mut prepared = Vec::with_capacity(statements.len());
     for (i, statement) in statements.into_iter().enumerate() {
-        let received = statement.clone();
+        let sent_timestamp = statement.get("timestamp").is_some_and(|t| !t.is_null());
         let stored_form =
             prepare_for_storage(statement, &context).map_err(|e| invalid(e.with_root(&root(i))))?;
         let index = index_statement(&stored_form).map_err(|e| invalid(e.with_root(&root(i))))?;
         prepared.push(PreparedStatement {
-            received,
             statement: stored_form,
+            sent_timestamp,
             index,
             stored: ticket.stored,
         });

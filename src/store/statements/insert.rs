@@ -16,11 +16,10 @@ use crate::xapi::{StatementIndex, statements_equivalent};
 
 /// A validated statement in its stored form, ready to insert.
 pub struct PreparedStatement {
-    /// The statement as the client sent it (validated), for the equivalence check of a
-    /// re-sent id: properties the LRS set on the stored copy (a generated `timestamp`) must not
-    /// make a faithful re-send look different.
-    pub received: Value,
     pub statement: Value,
+    /// Whether the client sent a `timestamp`. When it did not, the stored copy carries one the
+    /// LRS generated, which must not make a faithful re-send of the id look different.
+    pub sent_timestamp: bool,
     pub index: StatementIndex,
     pub stored: chrono::DateTime<chrono::Utc>,
 }
@@ -225,7 +224,18 @@ async fn check_existing(
     for prepared in batch.iter().filter(|p| !inserted.contains(&p.index.id)) {
         let same = stored
             .get(&prepared.index.id)
-            .is_some_and(|existing| statements_equivalent(existing, &prepared.received));
+            .is_some_and(|existing| {
+                if prepared.sent_timestamp {
+                    statements_equivalent(existing, &prepared.statement)
+                } else {
+                    // Rare path (a re-sent id): a copy without the generated timestamp.
+                    let mut resent = prepared.statement.clone();
+                    if let Value::Object(map) = &mut resent {
+                        map.remove("timestamp");
+                    }
+                    statements_equivalent(existing, &resent)
+                }
+            });
         if !same {
             return Err(InsertError::Conflict(prepared.index.id));
         }
