@@ -6,7 +6,11 @@
 -- Applying a statement touches only the learner-course pair it belongs to, never a full
 -- recompute, so its cost does not grow with the store.
 create table analytics_queue (
-    seq bigint primary key
+    seq bigint primary key,
+    -- A hash of the statement's actor: several workers share the queue by partition, so that
+    -- one learner's statements are applied by one worker at a time (no lock conflicts on the
+    -- learner's rows).
+    part smallint not null default 0
 );
 
 -- Statements the worker could not apply, with the reason, so that one bad statement cannot

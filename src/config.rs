@@ -18,6 +18,7 @@
 //! | `LRS_PG_BIN_DIR` | searched | directory holding `initdb` and `postgres` |
 //! | `LRS_PG_USER` | `postgres`, else `nobody` | OS user running the embedded cluster when the LRS runs as root |
 //! | `LRS_ANALYTICS_WORKER` | `true` | run the analytics worker in this process |
+//! | `LRS_ANALYTICS_WORKERS` | 2 | analytics workers in this process (they share the queue by learner) |
 //! | `LRS_ANALYTICS_COURSE_TYPES` | ADL and cmi5 course types | activity types that make an Activity a course |
 //! | `LRS_ANALYTICS_COURSE_EXTENSIONS` | jisc `courseArea` | context extensions naming the course (`key` or `key|subkey`) |
 //! | `LRS_ANALYTICS_SUCCESS_VERBS` | passed, completed | verbs that, on the course activity, mean success |
@@ -134,6 +135,16 @@ pub struct Config {
     #[arg(long, env = "LRS_ANALYTICS_WORKER", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub analytics_worker: bool,
 
+    /// Analytics workers in this process; they share the queue by learner, so that applying
+    /// keeps up with ingest on several cores.
+    #[arg(
+        long,
+        env = "LRS_ANALYTICS_WORKERS",
+        default_value_t = 2,
+        global = true
+    )]
+    pub analytics_workers: usize,
+
     /// Activity types that make an Activity a course (comma-separated).
     #[arg(long, env = "LRS_ANALYTICS_COURSE_TYPES", value_delimiter = ',', default_values = [COURSE_TYPE, CMI5_COURSE_TYPE], global = true)]
     pub analytics_course_types: Vec<String>,
@@ -216,6 +227,7 @@ impl Default for Config {
             pg_user: None,
             authority_homepage: DEFAULT_AUTHORITY_HOMEPAGE.to_owned(),
             analytics_worker: true,
+            analytics_workers: 2,
             analytics_course_types: vec![COURSE_TYPE.to_owned(), CMI5_COURSE_TYPE.to_owned()],
             analytics_course_extensions: vec![JISC_COURSE_AREA.to_owned()],
             analytics_success_verbs: vec![PASSED.to_owned(), COMPLETED.to_owned()],

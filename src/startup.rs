@@ -37,16 +37,23 @@ impl Application {
         // Background work gets connections of its own, so that it never waits for (or makes
         // requests wait for) the request pool.
         let background_pool = PgPoolOptions::new()
-            .max_connections(4)
+            .max_connections(3 + u32::try_from(config.analytics_workers).unwrap_or(1))
             .connect_lazy_with((*pool.connect_options()).clone());
         let mut background = vec![authenticator.spawn_revocation_listener(background_pool.clone())];
         if config.analytics_worker {
-            background.push(crate::analytics::worker::spawn(
-                background_pool.clone(),
-                config.analytics(),
-            ));
+            for index in 0..config.analytics_workers {
+                background.push(crate::analytics::worker::spawn(
+                    background_pool.clone(),
+                    config.analytics(),
+                    index,
+                    config.analytics_workers,
+                ));
+            }
             if let Some(policy) = config.retrain_policy() {
-                background.push(crate::analytics::retrain::spawn(background_pool.clone(), policy));
+                background.push(crate::analytics::retrain::spawn(
+                    background_pool.clone(),
+                    policy,
+                ));
             }
         }
         let state = web::Data::new(AppState {

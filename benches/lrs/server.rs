@@ -54,7 +54,10 @@ impl Server {
             .env("LRS_ADMIN_SECRET", SECRET)
             .env("LRS_LOG", "warn")
             .env("LRS_DB_POOL_SIZE", pool_size.to_string())
-            .env("LRS_ANALYTICS_WORKER", std::env::var("BENCH_WORKER").unwrap_or_else(|_| "true".into()))
+            .env(
+                "LRS_ANALYTICS_WORKER",
+                std::env::var("BENCH_WORKER").unwrap_or_else(|_| "true".into()),
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log)

@@ -34,6 +34,7 @@ pub async fn reset(pool: &PgPool) -> sqlx::Result<u64> {
     sqlx::query!("update courses set first_day = null")
         .execute(&mut *tx)
         .await?;
+    // One worker drains a rebuild, so the partition does not matter here.
     let queued = sqlx::query!("insert into analytics_queue (seq) select seq from statements")
         .execute(&mut *tx)
         .await?

@@ -14,6 +14,7 @@ use super::apply::{Applied, apply};
 use super::scoring;
 use super::settings::AnalyticsSettings;
 use crate::store::analytics::queue;
+use crate::store::statements::PARTITIONS;
 
 /// Statements per batch: large enough to amortise the round trips, small enough to keep
 /// freshness under a second.
@@ -21,14 +22,42 @@ pub const BATCH: i64 = 1000;
 /// Idle polling interval.
 const IDLE: Duration = Duration::from_millis(50);
 
+/// The share of the queue one worker applies.
+#[derive(Debug, Clone)]
+pub struct Share {
+    /// None: every partition (one worker alone, e.g. a rebuild).
+    pub parts: Option<Vec<i16>>,
+}
+
+impl Share {
+    pub const ALL: Share = Share { parts: None };
+
+    /// Worker `index` of `count` takes every `count`-th partition.
+    pub fn of(index: usize, count: usize) -> Share {
+        let count = count.max(1);
+        Share {
+            parts: Some(
+                (0..PARTITIONS)
+                    .filter(|p| usize::try_from(*p).is_ok_and(|p| p % count == index % count))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+fn is_transient(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if matches!(e.code().as_deref(), Some("40P01" | "40001")))
+}
+
 /// Applies one batch; returns how many statements it took off the queue.
 pub async fn drain_once(
     pool: &PgPool,
     settings: &AnalyticsSettings,
     limit: i64,
+    share: &Share,
 ) -> anyhow::Result<usize> {
     let mut tx = pool.begin().await?;
-    let seqs = queue::claim(&mut tx, limit).await?;
+    let seqs = queue::claim(&mut tx, limit, share.parts.as_deref()).await?;
     if seqs.is_empty() {
         tx.commit().await?;
         return Ok(0);
@@ -38,6 +67,13 @@ pub async fn drain_once(
             tx.commit().await?;
             log_applied(&applied);
             Ok(seqs.len())
+        }
+        // Two workers met on shared rows (a course day) in opposite orders and PostgreSQL
+        // aborted this batch; its statements are back in the queue for the next round.
+        Err(error) if is_transient(&error) => {
+            tx.rollback().await?;
+            tracing::debug!(error = %error, "analytics batch aborted by a deadlock; retrying");
+            Ok(0)
         }
         Err(error) => {
             tx.rollback().await?;
@@ -58,6 +94,8 @@ async fn isolate(pool: &PgPool, settings: &AnalyticsSettings, seqs: &[i64]) -> a
         }
         match apply(&mut tx, &[*seq], settings).await {
             Ok(_) => tx.commit().await?,
+            // Back to the queue; a deadlock says nothing about the statement.
+            Err(error) if is_transient(&error) => tx.rollback().await?,
             Err(error) => {
                 tx.rollback().await?;
                 tracing::error!(seq, error = %error, "statement could not be applied to the analytics");
@@ -82,28 +120,43 @@ fn log_applied(applied: &Applied) {
     );
 }
 
-/// Applies everything queued, batch after batch, until the queue is empty.
+/// Applies everything queued, batch after batch, until the queue is empty (also waiting for
+/// batches other workers hold).
 pub async fn drain(pool: &PgPool, settings: &AnalyticsSettings) -> anyhow::Result<usize> {
     let mut total = 0;
     loop {
-        let n = drain_once(pool, settings, BATCH).await?;
+        let n = drain_once(pool, settings, BATCH, &Share::ALL).await?;
         if n == 0 {
-            return Ok(total);
+            if queue::backlog(pool).await? == 0 {
+                return Ok(total);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
         total += n;
     }
 }
 
-/// Runs the worker until the task is aborted: drain, refresh stale risk scores, wait.
-pub fn spawn(pool: PgPool, settings: AnalyticsSettings) -> tokio::task::JoinHandle<()> {
+/// Runs worker `index` of `count` until the task is aborted: drain its share of the queue,
+/// refresh stale risk scores (worker 0 only), wait.
+pub fn spawn(
+    pool: PgPool,
+    settings: AnalyticsSettings,
+    index: usize,
+    count: usize,
+) -> tokio::task::JoinHandle<()> {
+    let share = Share::of(index, count);
     let task = async move {
         let mut failures = 0u32;
         loop {
             if pool.is_closed() {
                 return;
             }
-            let drained = drain_once(&pool, &settings, BATCH).await;
-            let scored = scoring::refresh_stale(&pool).await;
+            let drained = drain_once(&pool, &settings, BATCH, &share).await;
+            let scored = if index == 0 {
+                scoring::refresh_stale(&pool).await
+            } else {
+                Ok(0)
+            };
             match (drained, scored) {
                 (Ok(n), Ok(_)) => {
                     failures = 0;
@@ -120,5 +173,5 @@ pub fn spawn(pool: PgPool, settings: AnalyticsSettings) -> tokio::task::JoinHand
             }
         }
     };
-    tokio::spawn(task.instrument(tracing::info_span!("analytics_worker")))
+    tokio::spawn(task.instrument(tracing::info_span!("analytics_worker", index)))
 }

@@ -1,7 +1,8 @@
-//! The learner list as of the end of a course week: metrics from the days before the cutoff and
-//! scores computed on the fly by the active model, i.e. what an instructor could have known then.
+//! The learner list as of a cutoff (the end of a course week, or a day): metrics from the days
+//! before the cutoff and scores computed on the fly by the active model, i.e. what an
+//! instructor could have known then.
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 
 use super::learners::LearnerView;
 use crate::analytics::features::{CourseContext, course_features};
@@ -13,23 +14,31 @@ use crate::http::state::AppState;
 use crate::store::analytics::reports::{self, LearnerListRow};
 use crate::store::analytics::{metrics, models};
 
-/// Metrics and (on-the-fly) scores as of the end of a course week.
-pub(super) async fn as_of_week(
+/// When the list is taken.
+pub(super) enum Cutoff {
+    /// The end of this course week.
+    Week(u32),
+    /// The start of this (UTC) day: statements of earlier days count.
+    Day(NaiveDate),
+}
+
+/// Metrics and (on-the-fly) scores as of a cutoff.
+pub(super) async fn as_of(
     state: &AppState,
     course: &metrics::CourseDates,
-    week: u32,
+    cutoff: Cutoff,
 ) -> Result<Vec<LearnerView>, ApiError> {
     let start = course
         .start
         .ok_or_else(|| ApiError::bad_request("the course has no start date and no statements"))?;
-    let cutoff = cutoff_day(start, week.max(1));
+    let (cutoff, weeks) = match cutoff {
+        Cutoff::Week(week) => (cutoff_day(start, week.max(1)), f64::from(week.max(1))),
+        Cutoff::Day(day) => (day, ((day - start).num_days() as f64 / 7.0).max(1.0)),
+    };
     let cutoff_ts = cutoff.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
     let rows = metrics::as_of(&state.pool, course.id, cutoff).await?;
     let activities = metrics::course_activities_before(&state.pool, course.id, cutoff).await?;
-    let context = CourseContext {
-        weeks: f64::from(week.max(1)),
-        activities,
-    };
+    let context = CourseContext { weeks, activities };
     let metrics_only: Vec<_> = rows.iter().map(|r| r.metrics.clone()).collect();
     let (features, means) = course_features(&metrics_only, &context);
     let model = models::active(&state.pool).await?;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::as_of::as_of_week;
+use super::as_of::{Cutoff, as_of};
 use super::{course_param, learner_ifi, list_response, wants_csv};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
@@ -125,6 +125,23 @@ impl LearnerView {
     }
 }
 
+/// A day, from `YYYY-MM-DD` or an RFC 3339 instant (its UTC day).
+fn parse_day(text: &str) -> Result<chrono::NaiveDate, ApiError> {
+    text.parse::<chrono::NaiveDate>()
+        .ok()
+        .or_else(|| {
+            DateTime::parse_from_rfc3339(text)
+                .ok()
+                .map(|t| t.with_timezone(&Utc).date_naive())
+        })
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "as_of",
+                "must be a date (YYYY-MM-DD) or an RFC 3339 instant",
+            )
+        })
+}
+
 /// Sort orders of the learner list.
 #[derive(Clone, Copy, PartialEq, Eq, Deserialize)]
 enum Sort {
@@ -187,6 +204,7 @@ const LIST_PARAMS: &[&str] = &[
     "limit",
     "cursor",
     "as_of_week",
+    "as_of",
     "format",
 ];
 
@@ -207,7 +225,8 @@ const LIST_PARAMS: &[&str] = &[
         ("order" = Option<String>, Query, description = "desc (default) or asc"),
         ("limit" = Option<u32>, Query, description = "page size, default 100, at most 10000"),
         ("cursor" = Option<String>, Query),
-        ("as_of_week" = Option<u32>, Query),
+        ("as_of_week" = Option<u32>, Query, description = "metrics and scores as of the end of this course week"),
+        ("as_of" = Option<String>, Query, description = "metrics and scores as of this day (YYYY-MM-DD or an instant, day resolution): statements of earlier days count"),
         ("format" = Option<String>, Query, description = "json or csv")
     ),
     responses((status = 200, description = "{items: [LearnerView], next}", body = Vec<LearnerView>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
@@ -225,13 +244,24 @@ pub async fn course_learners(
     let csv = wants_csv(&req, &params)?;
     let now = Utc::now();
     let activities = metrics::course_activities(&state.pool, course.id).await?;
-    let mut views: Vec<LearnerView> = match params.non_negative("as_of_week")? {
+    let cutoff = match (params.non_negative("as_of_week")?, params.get("as_of")) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid(
+                "as_of",
+                "give as_of_week or as_of, not both",
+            ));
+        }
+        (Some(week), None) => Some(Cutoff::Week(u32::try_from(week).unwrap_or(u32::MAX))),
+        (None, Some(text)) => Some(Cutoff::Day(parse_day(text)?)),
+        (None, None) => None,
+    };
+    let mut views: Vec<LearnerView> = match cutoff {
         None => reports::course_learners(&state.pool, course.id)
             .await?
             .into_iter()
             .map(|row| LearnerView::from_row(row, None, activities, now))
             .collect(),
-        Some(week) => as_of_week(&state, &course, u32::try_from(week).unwrap_or(u32::MAX)).await?,
+        Some(cutoff) => as_of(&state, &course, cutoff).await?,
     };
 
     if let Some(band) = params.get("band") {

@@ -16,8 +16,11 @@ use crate::store::analytics::reports;
 /// One day of a learner's activity in a course.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct TrailDayView {
+    /// The day, or the first day of the week.
     day: NaiveDate,
     week: Option<i64>,
+    /// 1 for a day with activity; the active days of a week.
+    active_days: i32,
     statements: i32,
     sessions: i32,
     time_on_task_minutes: f64,
@@ -40,11 +43,15 @@ async fn learner_in_course(
     Ok((course.id, learner, course.start))
 }
 
-/// A learner's daily timeline in a course.
+/// A learner's timeline in a course, per day or (`granularity=week`) per course week.
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
-    params(("course" = String, Query), ("learner" = String, Query), ("format" = Option<String>, Query)),
+    params(
+        ("course" = String, Query), ("learner" = String, Query),
+        ("granularity" = Option<String>, Query, description = "day (default) or week; weekly rows carry the week's first day and its active days in `active_days`"),
+        ("format" = Option<String>, Query)
+    ),
     responses((status = 200, description = "{items: [TrailDayView], next: null}", body = Vec<TrailDayView>), (status = 404, body = ErrorBody))
 )]
 #[get("/learners/trail")]
@@ -55,14 +62,23 @@ pub async fn learner_trail(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["course", "learner", "format"])?;
+    params.allow_only(&["course", "learner", "granularity", "format"])?;
+    let weekly = match params.get("granularity") {
+        None | Some("day") => false,
+        Some("week") => true,
+        Some(_) => return Err(ApiError::invalid("granularity", "must be day or week")),
+    };
     let (course, learner, start) = learner_in_course(&state, &params).await?;
-    let days: Vec<TrailDayView> = reports::trail(&state.pool, course, learner)
-        .await?
+    let mut rows = reports::trail(&state.pool, course, learner).await?;
+    if weekly {
+        rows = by_week(rows, start);
+    }
+    let days: Vec<TrailDayView> = rows
         .into_iter()
         .map(|d| TrailDayView {
             day: d.day,
             week: start.map(|s| (d.day - s).num_days().div_euclid(7) + 1),
+            active_days: d.active_days,
             statements: d.statements,
             sessions: d.sessions,
             time_on_task_minutes: (d.time_secs / 0.6).round() / 100.0,
@@ -74,6 +90,34 @@ pub async fn learner_trail(
         })
         .collect();
     list_response(&days, wants_csv(&req, &params)?, None)
+}
+
+/// Sums days into course weeks (weeks start on the course start).
+fn by_week(days: Vec<reports::TrailDay>, start: Option<NaiveDate>) -> Vec<reports::TrailDay> {
+    let Some(start) = start else { return days };
+    let mut weeks: Vec<reports::TrailDay> = Vec::new();
+    for day in days {
+        let offset = (day.day - start).num_days().div_euclid(7);
+        let week_start = start + chrono::Duration::days(7 * offset);
+        match weeks.last_mut() {
+            Some(week) if week.day == week_start => {
+                week.active_days += day.active_days;
+                week.statements += day.statements;
+                week.sessions += day.sessions;
+                week.time_secs += day.time_secs;
+                week.completions += day.completions;
+                week.successes += day.successes;
+                week.failures += day.failures;
+                week.attempts += day.attempts;
+                week.score_sum += day.score_sum;
+            }
+            _ => weeks.push(reports::TrailDay {
+                day: week_start,
+                ..day
+            }),
+        }
+    }
+    weeks
 }
 
 /// A statement behind the timeline.

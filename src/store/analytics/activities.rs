@@ -155,7 +155,8 @@ async fn upsert_course_activities(
     if merged.is_empty() {
         return Ok(());
     }
-    let rows: Vec<&ActivityMeta> = merged.into_values().collect();
+    let mut rows: Vec<&ActivityMeta> = merged.into_values().collect();
+    rows.sort_by(|a, b| (a.course_id, &a.activity_sha).cmp(&(b.course_id, &b.activity_sha)));
     sqlx::query!(
         r#"insert into course_activities (course_id, activity_sha, activity_id, name, type, first_ts)
            select * from unnest($1::bigint[], $2::bytea[], $3::text[], $4::text[], $5::text[],
@@ -194,6 +195,8 @@ async fn heatmap(conn: &mut PgConnection, changes: &[Change]) -> sqlx::Result<()
     let mut shas = Vec::new();
     let mut days = Vec::new();
     let mut counts = Vec::new();
+    let mut deltas: Vec<_> = deltas.into_iter().collect();
+    deltas.sort_by(|a, b| a.0.cmp(&b.0));
     for ((course, sha, day), delta) in deltas {
         courses.push(course);
         shas.push(sha);

@@ -283,6 +283,9 @@ async fn write_course_deltas(
     let mut statements = Vec::new();
     let mut times = Vec::new();
     let mut learners = Vec::new();
+    // Key order: concurrent workers update shared course days in the same order.
+    let mut deltas: Vec<_> = deltas.into_iter().collect();
+    deltas.sort_by_key(|(key, _)| *key);
     for ((course, day), (s, t, l)) in deltas {
         courses.push(course);
         days.push(day);

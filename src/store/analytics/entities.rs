@@ -39,14 +39,26 @@ pub async fn upsert_courses(
     let shas: Vec<Vec<u8>> = iris.iter().map(|i| sha256(i)).collect();
     let titles: Vec<Option<String>> = merged.iter().map(|c| c.1.clone()).collect();
     let days: Vec<NaiveDate> = merged.iter().map(|c| c.2).collect();
+    // Existing courses are read, not upserted: an upsert would lock the course row in every
+    // batch and serialise the workers. Only an empty title gets filled in.
     let rows = sqlx::query!(
-        r#"insert into courses (iri, iri_sha, title, first_day)
-           select * from unnest($1::text[], $2::bytea[], $3::text[], $4::date[]) as c(i, s, t, d)
-           order by s
-           on conflict (iri_sha) do update
-           set title = coalesce(courses.title, excluded.title),
-               first_day = least(courses.first_day, excluded.first_day)
-           returning id, iri"#,
+        r#"with input as (
+               select * from unnest($1::text[], $2::bytea[], $3::text[], $4::date[]) as c(i, s, t, d)
+           ),
+           new as (
+               insert into courses (iri, iri_sha, title, first_day)
+               select i, s, t, d from input order by s
+               on conflict (iri_sha) do nothing
+               returning id, iri
+           ),
+           titled as (
+               update courses c set title = input.t
+               from input
+               where c.iri_sha = input.s and c.title is null and input.t is not null
+           )
+           select id as "id!", iri as "iri!" from new
+           union all
+           select c.id, c.iri from courses c join input on c.iri_sha = input.s"#,
         &iris,
         &shas,
         &titles as &[Option<String>],
@@ -79,12 +91,24 @@ pub async fn upsert_learners(
     let agents: Vec<String> = merged.iter().map(|l| l.agent.to_string()).collect();
     let names: Vec<Option<String>> = merged.iter().map(|l| l.name.clone()).collect();
     let rows = sqlx::query!(
-        r#"insert into learners (ifi, ifi_sha, agent, name)
-           select i, s, a::jsonb, n from unnest($1::text[], $2::bytea[], $3::text[], $4::text[])
-               as t(i, s, a, n)
-           order by s
-           on conflict (ifi_sha) do update set name = coalesce(excluded.name, learners.name)
-           returning id, ifi"#,
+        r#"with input as (
+               select * from unnest($1::text[], $2::bytea[], $3::text[], $4::text[]) as t(i, s, a, n)
+           ),
+           new as (
+               insert into learners (ifi, ifi_sha, agent, name)
+               select i, s, a::jsonb, n from input order by s
+               on conflict (ifi_sha) do nothing
+               returning id, ifi
+           ),
+           renamed as (
+               -- Only a changed name writes (and locks) the row.
+               update learners l set name = input.n
+               from input
+               where l.ifi_sha = input.s and input.n is not null and l.name is distinct from input.n
+           )
+           select id as "id!", ifi as "ifi!" from new
+           union all
+           select l.id, l.ifi from learners l join input on l.ifi_sha = input.s"#,
         &ifis,
         &shas,
         &agents,

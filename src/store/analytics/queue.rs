@@ -12,16 +12,22 @@ pub struct QueuedStatement {
     pub statement: Value,
 }
 
-/// Takes up to `limit` statements off the queue, oldest first. The deletion commits with the
-/// rest of the batch, so a failed batch returns them; SKIP LOCKED lets several LRS processes
-/// drain the queue together.
-pub async fn claim(conn: &mut PgConnection, limit: i64) -> sqlx::Result<Vec<i64>> {
+/// Takes up to `limit` statements off the queue, oldest first, from these partitions (all when
+/// None). The deletion commits with the rest of the batch, so a failed batch returns them; SKIP
+/// LOCKED lets several workers and LRS processes drain the queue together.
+pub async fn claim(
+    conn: &mut PgConnection,
+    limit: i64,
+    parts: Option<&[i16]>,
+) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar!(
         r#"delete from analytics_queue
-           where seq in (select seq from analytics_queue order by seq
-                         limit $1 for update skip locked)
+           where seq in (select seq from analytics_queue
+                         where ($2::smallint[] is null or part = any($2))
+                         order by seq limit $1 for update skip locked)
            returning seq"#,
-        limit
+        limit,
+        parts
     )
     .fetch_all(&mut *conn)
     .await
@@ -40,7 +46,7 @@ pub async fn load(conn: &mut PgConnection, seqs: &[i64]) -> sqlx::Result<Vec<Que
 /// Puts statements (back) on the queue.
 pub async fn enqueue(conn: &mut PgConnection, seqs: &[i64]) -> sqlx::Result<()> {
     sqlx::query!(
-        "insert into analytics_queue (seq) select unnest($1::bigint[]) on conflict do nothing",
+        "insert into analytics_queue (seq, part) select s, (s % 64)::smallint from unnest($1::bigint[]) as s on conflict do nothing",
         seqs
     )
     .execute(&mut *conn)

@@ -264,6 +264,7 @@ pub async fn learner_id(pool: &PgPool, ifi: &str) -> sqlx::Result<Option<i64>> {
 #[derive(Debug, Clone)]
 pub struct TrailDay {
     pub day: NaiveDate,
+    pub active_days: i32,
     pub statements: i32,
     pub sessions: i32,
     pub time_secs: f64,
@@ -277,8 +278,8 @@ pub struct TrailDay {
 pub async fn trail(pool: &PgPool, course_id: i64, learner_id: i64) -> sqlx::Result<Vec<TrailDay>> {
     sqlx::query_as!(
         TrailDay,
-        r#"select day, statements, sessions, time_secs, completions, successes, failures, attempts,
-                  score_sum
+        r#"select day, 1 as "active_days!", statements, sessions, time_secs, completions,
+                  successes, failures, attempts, score_sum
            from learner_days where course_id = $1 and learner_id = $2 order by day"#,
         course_id,
         learner_id

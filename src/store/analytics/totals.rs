@@ -90,7 +90,8 @@ pub async fn recompute(conn: &mut PgConnection, pairs: &[(i64, i64)]) -> sqlx::R
     sqlx::query!(
         r#"update courses c
            set first_day = (select min(cd.day) from course_days cd where cd.course_id = c.id)
-           where c.id = any($1)"#,
+           where c.id = any($1)
+             and c.first_day is distinct from (select min(cd.day) from course_days cd where cd.course_id = c.id)"#,
         &courses
     )
     .execute(&mut *conn)

@@ -89,8 +89,8 @@ async fn try_insert_batch(
         r#"
         with input as (
             select * from unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[],
-                                 $5::text[], $6::bool[], $7::text[])
-                with ordinality as t(id, stored, voids, object_ref, statement, voided, terms, ord)
+                                 $5::text[], $6::bool[], $7::text[], $18::smallint[])
+                with ordinality as t(id, stored, voids, object_ref, statement, voided, terms, part, ord)
         ),
         ins as (
             insert into statements (id, stored, voids, object_ref, credential_id, terms, statement, voided)
@@ -140,7 +140,8 @@ async fn try_insert_batch(
         queued as (
             -- The analytics worker applies new statements from this queue (same transaction:
             -- nothing stored escapes the analytics, nothing rolled back reaches them).
-            insert into analytics_queue (seq) select seq from ins
+            insert into analytics_queue (seq, part)
+            select ins.seq, i.part from ins join input i on i.id = ins.id
         ),
         new_people as (
             insert into agents (ifi_sha, ifi, agent, names)
@@ -180,6 +181,7 @@ async fn try_insert_batch(
         &rows.agent_values,
         &rows.agent_names,
         &rows.agent_sources,
+        &rows.parts,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -222,20 +224,18 @@ async fn check_existing(
     .map(|row| (row.id, row.statement))
     .collect();
     for prepared in batch.iter().filter(|p| !inserted.contains(&p.index.id)) {
-        let same = stored
-            .get(&prepared.index.id)
-            .is_some_and(|existing| {
-                if prepared.sent_timestamp {
-                    statements_equivalent(existing, &prepared.statement)
-                } else {
-                    // Rare path (a re-sent id): a copy without the generated timestamp.
-                    let mut resent = prepared.statement.clone();
-                    if let Value::Object(map) = &mut resent {
-                        map.remove("timestamp");
-                    }
-                    statements_equivalent(existing, &resent)
+        let same = stored.get(&prepared.index.id).is_some_and(|existing| {
+            if prepared.sent_timestamp {
+                statements_equivalent(existing, &prepared.statement)
+            } else {
+                // Rare path (a re-sent id): a copy without the generated timestamp.
+                let mut resent = prepared.statement.clone();
+                if let Value::Object(map) = &mut resent {
+                    map.remove("timestamp");
                 }
-            });
+                statements_equivalent(existing, &resent)
+            }
+        });
         if !same {
             return Err(InsertError::Conflict(prepared.index.id));
         }

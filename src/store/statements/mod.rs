@@ -9,4 +9,4 @@ pub use insert::{AttachmentContent, InsertError, PreparedStatement, Writer, inse
 pub use query::{
     AttachmentRow, Cursor, Lookup, StatementQuery, StoredRow, attachments, get_by_id, query,
 };
-pub use rows::sha256;
+pub use rows::{PARTITIONS, sha256};

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::insert::{PreparedStatement, Writer};
 use super::terms::own_terms;
+use crate::xapi::StatementIndex;
 
 /// Column arrays for the `unnest` insert.
 #[derive(Default)]
@@ -32,6 +33,8 @@ pub(super) struct Rows {
     pub agent_values: Vec<String>,
     pub agent_names: Vec<String>,
     pub agent_sources: Vec<Uuid>,
+    /// Analytics queue partition of each statement.
+    pub parts: Vec<i16>,
 }
 
 impl Rows {
@@ -60,6 +63,7 @@ impl Rows {
                 }
             }
             rows.ids.push(index.id);
+            rows.parts.push(partition(index));
             rows.stored.push(prepared.stored);
             rows.voids.push(index.voids);
             rows.object_refs.push(index.object_statement_ref);
@@ -115,6 +119,16 @@ impl Rows {
         }
         rows
     }
+}
+
+/// Analytics queue partitions (see the `analytics_queue` migration).
+pub const PARTITIONS: i16 = 64;
+
+/// The partition of a statement: a hash of its actor, so that one learner's statements always
+/// fall in the same partition.
+fn partition(index: &StatementIndex) -> i16 {
+    let key = index.actor.clone().unwrap_or_else(|| index.id.to_string());
+    i16::from(Sha256::digest(key.as_bytes())[0]) % PARTITIONS
 }
 
 pub fn sha256(text: &str) -> Vec<u8> {

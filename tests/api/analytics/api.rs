@@ -313,3 +313,63 @@ async fn the_analytics_need_their_scopes_and_known_courses() {
         .expect("request");
     error_body(unknown, 404).await;
 }
+
+#[tokio::test]
+async fn the_learner_list_can_be_taken_as_of_a_past_week_or_day() {
+    let app = seeded().await;
+    let base = format!("/analytics/courses/learners?course={}", encode(COURSE));
+
+    let week1 = get_json(&app, &format!("{base}&as_of_week=1")).await;
+    let day = get_json(&app, &format!("{base}&as_of=2026-01-06")).await;
+
+    let items = week1["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        find(&items, &learner_key(1))["statements"],
+        2,
+        "the week-2 statement is after the cutoff"
+    );
+    assert_eq!(find(&items, &learner_key(2))["statements"], 1);
+    let items = day["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(find(&items, &learner_key(1))["statements"], 2);
+    assert_eq!(
+        find(&items, &learner_key(2))["statements"],
+        0,
+        "6 January itself is not before the cutoff"
+    );
+    let both = app
+        .admin(
+            Method::GET,
+            &format!("{base}&as_of_week=1&as_of=2026-01-06"),
+        )
+        .send()
+        .await
+        .expect("request");
+    error_body(both, 400).await;
+}
+
+#[tokio::test]
+async fn a_trail_can_be_summed_by_course_week() {
+    let app = seeded().await;
+    let key = encode(&learner_key(1));
+
+    let weekly = get_json(
+        &app,
+        &format!(
+            "/analytics/learners/trail?course={}&learner={key}&granularity=week",
+            encode(COURSE)
+        ),
+    )
+    .await;
+
+    let weeks = weekly["items"].as_array().expect("items");
+    assert_eq!(weeks.len(), 2);
+    assert_eq!(weeks[0]["week"], 1);
+    assert_eq!(weeks[0]["day"], "2026-01-05");
+    assert_eq!(weeks[0]["statements"], 2);
+    assert_eq!(weeks[0]["active_days"], 1);
+    assert_eq!(weeks[1]["week"], 2);
+    assert_eq!(
+        weeks[1]["day"], "2026-01-12",
+        "weeks start on the course start's weekday"
+    );
+}

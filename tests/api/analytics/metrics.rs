@@ -105,3 +105,36 @@ async fn an_outcome_statement_on_the_course_is_the_learners_outcome() {
     let items = learners(&app, COURSE).await;
     assert_eq!(find(&items, &learner_key(1))["outcome"], "pass");
 }
+
+#[tokio::test]
+async fn a_rebuild_reproduces_the_metrics() {
+    let app = spawn_app_with(|c| c.analytics_worker = false).await;
+    post(
+        &app,
+        &[
+            statement(1, VIEWED, "r1", "2026-01-05T10:00:00.000Z"),
+            statement(1, VIEWED, "r2", "2026-01-05T10:05:00.000Z"),
+            statement(2, VIEWED, "r1", "2026-01-06T10:00:00.000Z"),
+        ],
+    )
+    .await;
+    drain(&app).await;
+    let before = learners(&app, COURSE).await;
+
+    lrs::analytics::rebuild::rebuild(&app.pool, &lrs::config::Config::default().analytics())
+        .await
+        .expect("rebuild");
+
+    let after = learners(&app, COURSE).await;
+    assert_eq!(after.len(), 2);
+    for key in [learner_key(1), learner_key(2)] {
+        assert_eq!(
+            find(&before, &key)["statements"],
+            find(&after, &key)["statements"]
+        );
+        assert_eq!(
+            find(&before, &key)["time_on_task_hours"],
+            find(&after, &key)["time_on_task_hours"]
+        );
+    }
+}

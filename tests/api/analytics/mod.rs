@@ -6,3 +6,4 @@ mod fixtures;
 mod metrics;
 mod model_gate;
 mod property;
+mod retrain;
