@@ -104,9 +104,12 @@ pub async fn apply(
     Ok(())
 }
 
+/// (course, learner, activity) and (events, first touch).
+type Touches = HashMap<(i64, i64, Vec<u8>), (i32, DateTime<Utc>)>;
+
 /// Added events count up their learner's activity: O(1) per event, whatever the history.
 async fn count_additions(conn: &mut PgConnection, changes: &[Change]) -> sqlx::Result<()> {
-    let mut added: HashMap<(i64, i64, Vec<u8>), (i32, DateTime<Utc>)> = HashMap::new();
+    let mut added: Touches = HashMap::new();
     for change in changes.iter().filter(|c| c.sign > 0) {
         if let Some(sha) = &change.activity_sha {
             let entry = added
@@ -119,7 +122,7 @@ async fn count_additions(conn: &mut PgConnection, changes: &[Change]) -> sqlx::R
     if added.is_empty() {
         return Ok(());
     }
-    let mut rows: Vec<((i64, i64, Vec<u8>), (i32, DateTime<Utc>))> = added.into_iter().collect();
+    let mut rows: Vec<_> = added.into_iter().collect();
     // Key order: concurrent workers lock shared rows in the same order.
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     sqlx::query!(
