@@ -26,7 +26,7 @@ fn query(
     match kind {
         "agent" => format!(
             "agent={}",
-            encode(templates.agents.choose(&mut rng).map_or("", |s| s))
+            encode(&templates.in_some_cohort(templates.agents.choose(&mut rng).map_or("", |s| s)))
         ),
         "verb+activity" => {
             let (verb, activity) = templates
@@ -38,7 +38,7 @@ fn query(
         }
         "registration" => format!(
             "registration={}",
-            templates.registrations.choose(&mut rng).map_or("", |s| s)
+            templates.in_some_cohort(templates.registrations.choose(&mut rng).map_or("", |s| s))
         ),
         "since" => {
             let span = (since_window.1 - since_window.0).num_milliseconds().max(1);
