@@ -113,6 +113,11 @@ impl Application {
         self.port
     }
 
+    /// A handle that stops the server (and then its background tasks) from outside.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// Runs until SIGINT/SIGTERM; in-flight requests get `LRS_SHUTDOWN_TIMEOUT_SECS` to finish.
     /// Background tasks (which hold pool connections) are stopped once the server has.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

@@ -14,6 +14,16 @@ pub struct TestApp {
     pub admin_key: String,
     pub admin_secret: String,
     pub client: reqwest::Client,
+    server: actix_web::dev::ServerHandle,
+}
+
+/// Stops the server when the test is done with it, so that a test which starts many apps (the
+/// conformance runner starts one per file) does not hold their connections until it ends.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Sending the command is synchronous; the server future finishes it on the runtime.
+        drop(self.server.stop(false));
+    }
 }
 
 /// Starts the LRS on a free port against a fresh database, with an admin credential.
@@ -47,6 +57,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
         .await
         .expect("build the application");
     let address = format!("http://127.0.0.1:{}", application.port());
+    let server = application.handle();
     tokio::spawn(application.run_until_stopped());
     TestApp {
         address,
@@ -54,6 +65,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
         admin_key,
         admin_secret,
         client: reqwest::Client::new(),
+        server,
     }
 }
 
