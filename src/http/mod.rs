@@ -70,7 +70,8 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
                 .service(analytics::models::train_model)
                 .service(analytics::models::get_model)
                 .service(analytics::models::evaluate_model)
-                .service(analytics::models::activate_model),
+                .service(analytics::models::activate_model)
+                .service(analytics::status::analytics_status),
         )
         .service(
             utoipa_actix_web::scope("/admin")

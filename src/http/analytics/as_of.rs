@@ -65,7 +65,7 @@ pub(super) async fn as_of(
             None => (None, None, None, None),
         };
         let m = &row.metrics;
-        let list_row = LearnerListRow {
+        let mut list_row = LearnerListRow {
             learner_id: row.learner_id,
             ifi: known.map(|k| k.ifi.clone()).unwrap_or_default(),
             name: known.and_then(|k| k.name.clone()),
@@ -87,10 +87,21 @@ pub(super) async fn as_of(
             outcome: row.outcome.clone(),
             risk_probability: risk,
             risk_band: band,
-            risk_factors: factors,
+            factor_1: None,
+            factor_1_contribution: None,
+            factor_1_explanation: None,
+            factor_2: None,
+            factor_2_contribution: None,
+            factor_2_explanation: None,
+            factor_3: None,
+            factor_3_contribution: None,
+            factor_3_explanation: None,
             risk_model_id: model_id,
             risk_updated: None,
         };
+        if let Some(factors) = &factors {
+            list_row.set_factors(factors);
+        }
         views.push(LearnerView::from_row(list_row, None, activities, cutoff_ts));
     }
     Ok(views)

@@ -5,7 +5,6 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::as_of::{Cutoff, as_of};
 use super::{course_param, learner_ifi, list_response, wants_csv};
@@ -72,12 +71,6 @@ impl LearnerView {
         activities: f64,
         now: DateTime<Utc>,
     ) -> LearnerView {
-        let factor = |i: usize, field: &str| -> Option<Value> {
-            row.risk_factors.as_ref()?.get(i)?.get(field).cloned()
-        };
-        let text =
-            |i: usize, field: &str| factor(i, field).and_then(|v| v.as_str().map(str::to_owned));
-        let num = |i: usize| factor(i, "contribution").and_then(|v| v.as_f64());
         LearnerView {
             learner: row.ifi,
             name: row.name,
@@ -110,15 +103,15 @@ impl LearnerView {
             outcome: row.outcome,
             risk: row.risk_probability.map(|p| round(p, 4)),
             risk_band: row.risk_band,
-            factor_1: text(0, "factor"),
-            factor_1_contribution: num(0),
-            factor_1_explanation: text(0, "explanation"),
-            factor_2: text(1, "factor"),
-            factor_2_contribution: num(1),
-            factor_2_explanation: text(1, "explanation"),
-            factor_3: text(2, "factor"),
-            factor_3_contribution: num(2),
-            factor_3_explanation: text(2, "explanation"),
+            factor_1: row.factor_1,
+            factor_1_contribution: row.factor_1_contribution,
+            factor_1_explanation: row.factor_1_explanation,
+            factor_2: row.factor_2,
+            factor_2_contribution: row.factor_2_contribution,
+            factor_2_explanation: row.factor_2_explanation,
+            factor_3: row.factor_3,
+            factor_3_contribution: row.factor_3_contribution,
+            factor_3_explanation: row.factor_3_explanation,
             model_id: row.risk_model_id,
             scored_at: row.risk_updated,
         }

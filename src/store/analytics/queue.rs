@@ -95,3 +95,25 @@ pub async fn claim_one(conn: &mut PgConnection, seq: i64) -> sqlx::Result<bool> 
     .await?
     .is_some())
 }
+
+/// How far the analytics lag behind the statements.
+pub struct QueueStatus {
+    pub queued: i64,
+    /// When the oldest statement still waiting was stored.
+    pub oldest_stored: Option<chrono::DateTime<chrono::Utc>>,
+    pub failures: i64,
+    pub stale_scores: i64,
+}
+
+pub async fn status(pool: &sqlx::PgPool) -> sqlx::Result<QueueStatus> {
+    sqlx::query_as!(
+        QueueStatus,
+        r#"select (select count(*) from analytics_queue) as "queued!",
+                  (select s.stored from statements s
+                   where s.seq = (select min(seq) from analytics_queue)) as oldest_stored,
+                  (select count(*) from analytics_failures) as "failures!",
+                  (select count(*) from learner_courses where risk_stale) as "stale_scores!""#
+    )
+    .fetch_one(pool)
+    .await
+}

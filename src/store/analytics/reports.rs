@@ -170,9 +170,53 @@ pub struct LearnerListRow {
     pub outcome: Option<String>,
     pub risk_probability: Option<f64>,
     pub risk_band: Option<String>,
-    pub risk_factors: Option<Value>,
+    // The top three factors, flattened by PostgreSQL from the stored JSON: decoding 10,000
+    // JSON values in the LRS costs more than the query itself.
+    pub factor_1: Option<String>,
+    pub factor_1_contribution: Option<f64>,
+    pub factor_1_explanation: Option<String>,
+    pub factor_2: Option<String>,
+    pub factor_2_contribution: Option<f64>,
+    pub factor_2_explanation: Option<String>,
+    pub factor_3: Option<String>,
+    pub factor_3_contribution: Option<f64>,
+    pub factor_3_explanation: Option<String>,
     pub risk_model_id: Option<i64>,
     pub risk_updated: Option<DateTime<Utc>>,
+}
+
+impl LearnerListRow {
+    /// Sets the factor columns from a `[{factor, contribution, explanation}]` list.
+    pub fn set_factors(&mut self, factors: &Value) {
+        let text = |i: usize, field: &str| {
+            factors
+                .get(i)
+                .and_then(|f| f.get(field))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        let number = |i: usize| {
+            factors
+                .get(i)
+                .and_then(|f| f.get("contribution"))
+                .and_then(Value::as_f64)
+        };
+        (
+            self.factor_1,
+            self.factor_1_contribution,
+            self.factor_1_explanation,
+        ) = (text(0, "factor"), number(0), text(0, "explanation"));
+        (
+            self.factor_2,
+            self.factor_2_contribution,
+            self.factor_2_explanation,
+        ) = (text(1, "factor"), number(1), text(1, "explanation"));
+        (
+            self.factor_3,
+            self.factor_3_contribution,
+            self.factor_3_explanation,
+        ) = (text(2, "factor"), number(2), text(2, "explanation"));
+    }
 }
 
 pub async fn course_learners(pool: &PgPool, course_id: i64) -> sqlx::Result<Vec<LearnerListRow>> {
@@ -183,7 +227,17 @@ pub async fn course_learners(pool: &PgPool, course_id: i64) -> sqlx::Result<Vec<
                lc.time_secs, lc.completions, lc.successes, lc.failures, lc.attempts, lc.score_sum,
                lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
                coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
-               lc.risk_probability, lc.risk_band, lc.risk_factors, lc.risk_model_id, lc.risk_updated
+               lc.risk_probability, lc.risk_band,
+               lc.risk_factors->0->>'factor' as factor_1,
+               (lc.risk_factors->0->>'contribution')::float8 as factor_1_contribution,
+               lc.risk_factors->0->>'explanation' as factor_1_explanation,
+               lc.risk_factors->1->>'factor' as factor_2,
+               (lc.risk_factors->1->>'contribution')::float8 as factor_2_contribution,
+               lc.risk_factors->1->>'explanation' as factor_2_explanation,
+               lc.risk_factors->2->>'factor' as factor_3,
+               (lc.risk_factors->2->>'contribution')::float8 as factor_3_contribution,
+               lc.risk_factors->2->>'explanation' as factor_3_explanation,
+               lc.risk_model_id, lc.risk_updated
         from learner_courses lc join learners l on l.id = lc.learner_id
         where lc.course_id = $1
         "#,
@@ -211,7 +265,17 @@ pub async fn learner_courses(
                lc.sessions, lc.time_secs, lc.completions, lc.successes, lc.failures, lc.attempts,
                lc.score_sum, lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
                coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
-               lc.risk_probability, lc.risk_band, lc.risk_factors, lc.risk_model_id, lc.risk_updated
+               lc.risk_probability, lc.risk_band,
+               lc.risk_factors->0->>'factor' as factor_1,
+               (lc.risk_factors->0->>'contribution')::float8 as factor_1_contribution,
+               lc.risk_factors->0->>'explanation' as factor_1_explanation,
+               lc.risk_factors->1->>'factor' as factor_2,
+               (lc.risk_factors->1->>'contribution')::float8 as factor_2_contribution,
+               lc.risk_factors->1->>'explanation' as factor_2_explanation,
+               lc.risk_factors->2->>'factor' as factor_3,
+               (lc.risk_factors->2->>'contribution')::float8 as factor_3_contribution,
+               lc.risk_factors->2->>'explanation' as factor_3_explanation,
+               lc.risk_model_id, lc.risk_updated
         from learner_courses lc
         join learners l on l.id = lc.learner_id
         join courses c on c.id = lc.course_id
@@ -247,7 +311,15 @@ pub async fn learner_courses(
                 outcome: r.outcome,
                 risk_probability: r.risk_probability,
                 risk_band: r.risk_band,
-                risk_factors: r.risk_factors,
+                factor_1: r.factor_1,
+                factor_1_contribution: r.factor_1_contribution,
+                factor_1_explanation: r.factor_1_explanation,
+                factor_2: r.factor_2,
+                factor_2_contribution: r.factor_2_contribution,
+                factor_2_explanation: r.factor_2_explanation,
+                factor_3: r.factor_3,
+                factor_3_contribution: r.factor_3_contribution,
+                factor_3_explanation: r.factor_3_explanation,
                 risk_model_id: r.risk_model_id,
                 risk_updated: r.risk_updated,
             },

@@ -373,3 +373,47 @@ async fn a_trail_can_be_summed_by_course_week() {
         "weeks start on the course start's weekday"
     );
 }
+
+#[tokio::test]
+async fn the_status_shows_the_backlog_until_the_worker_has_applied_it() {
+    // Arrange: the worker is off, so posted statements wait in the queue.
+    let app = spawn_app_with(|c| c.analytics_worker = false).await;
+    post(
+        &app,
+        &[
+            statement(1, VIEWED, "r1", "2026-01-05T10:00:00.000Z"),
+            statement(2, VIEWED, "r1", "2026-01-05T10:05:00.000Z"),
+        ],
+    )
+    .await;
+
+    // Act
+    let waiting = get_json(&app, "/analytics/status").await;
+    drain(&app).await;
+    let applied = get_json(&app, "/analytics/status").await;
+
+    // Assert
+    assert_eq!(waiting["queued"], 2);
+    assert_eq!(waiting["up_to_date"], false);
+    assert!(waiting["oldest_queued_stored"].is_string());
+    assert!(waiting["lag_seconds"].as_f64().is_some_and(|s| s >= 0.0));
+    assert_eq!(applied["queued"], 0);
+    assert_eq!(applied["lag_seconds"], 0.0);
+    assert_eq!(applied["failed"], 0);
+    assert!(applied["oldest_queued_stored"].is_null());
+}
+
+#[tokio::test]
+async fn the_status_needs_the_analytics_read_scope() {
+    let app = spawn_app_with(|c| c.analytics_worker = false).await;
+    let (key, secret) = app.credential(&["statements/write"]).await;
+
+    let response = app
+        .raw(Method::GET, "/analytics/status")
+        .basic_auth(&key, Some(&secret))
+        .send()
+        .await
+        .expect("request");
+
+    assert_eq!(response.status().as_u16(), 403);
+}
