@@ -37,7 +37,7 @@ impl Application {
         // Background work gets connections of its own, so that it never waits for (or makes
         // requests wait for) the request pool.
         let background_pool = PgPoolOptions::new()
-            .max_connections(3 + u32::try_from(config.analytics_workers).unwrap_or(1))
+            .max_connections(4 + u32::try_from(config.analytics_workers).unwrap_or(1))
             .connect_lazy_with((*pool.connect_options()).clone());
         let mut background = vec![authenticator.spawn_revocation_listener(background_pool.clone())];
         if config.analytics_worker {
@@ -49,6 +49,9 @@ impl Application {
                     config.analytics_workers,
                 ));
             }
+            background.push(crate::analytics::worker::spawn_scorer(
+                background_pool.clone(),
+            ));
             if let Some(policy) = config.retrain_policy() {
                 background.push(crate::analytics::retrain::spawn(
                     background_pool.clone(),

@@ -137,7 +137,7 @@ pub async fn drain(pool: &PgPool, settings: &AnalyticsSettings) -> anyhow::Resul
 }
 
 /// Runs worker `index` of `count` until the task is aborted: drain its share of the queue,
-/// refresh stale risk scores (worker 0 only), wait.
+/// wait when there is nothing to do.
 pub fn spawn(
     pool: PgPool,
     settings: AnalyticsSettings,
@@ -151,27 +151,51 @@ pub fn spawn(
             if pool.is_closed() {
                 return;
             }
-            let drained = drain_once(&pool, &settings, BATCH, &share).await;
-            let scored = if index == 0 {
-                scoring::refresh_stale(&pool).await
-            } else {
-                Ok(0)
-            };
-            match (drained, scored) {
-                (Ok(n), Ok(_)) => {
+            match drain_once(&pool, &settings, BATCH, &share).await {
+                Ok(n) => {
                     failures = 0;
                     if n == 0 {
                         tokio::time::sleep(IDLE).await;
                     }
                 }
-                (Err(e), _) | (_, Err(e)) => {
-                    failures = failures.saturating_add(1);
-                    let backoff = Duration::from_millis(100 * u64::from(failures.min(50)));
-                    tracing::warn!(error = %e, ?backoff, "analytics worker error");
-                    tokio::time::sleep(backoff).await;
-                }
+                Err(e) => failures = backoff(failures, &e).await,
             }
         }
     };
     tokio::spawn(task.instrument(tracing::info_span!("analytics_worker", index)))
+}
+
+/// Refreshes stale risk scores until the task is aborted. It runs beside the workers rather
+/// than between their batches, so that rescoring a large course never delays the metrics.
+pub fn spawn_scorer(pool: PgPool) -> tokio::task::JoinHandle<()> {
+    let task = async move {
+        let mut failures = 0u32;
+        let mut scorer = scoring::Scorer::default();
+        loop {
+            if pool.is_closed() {
+                return;
+            }
+            match scorer.round(&pool).await {
+                Ok(_) => {
+                    failures = 0;
+                    // Scores follow the metrics within a fraction of a second; rescoring more
+                    // often than this under sustained ingest would only take CPU from it.
+                    tokio::time::sleep(SCORING_INTERVAL).await;
+                }
+                Err(e) => failures = backoff(failures, &e).await,
+            }
+        }
+    };
+    tokio::spawn(task.instrument(tracing::info_span!("risk_scorer")))
+}
+
+/// Pause between scoring rounds.
+const SCORING_INTERVAL: Duration = Duration::from_millis(250);
+
+async fn backoff(failures: u32, error: &anyhow::Error) -> u32 {
+    let failures = failures.saturating_add(1);
+    let backoff = Duration::from_millis(100 * u64::from(failures.min(50)));
+    tracing::warn!(error = %error, ?backoff, "analytics background error");
+    tokio::time::sleep(backoff).await;
+    failures
 }

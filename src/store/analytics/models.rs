@@ -97,9 +97,14 @@ pub async fn activate(pool: &PgPool, id: i64) -> sqlx::Result<bool> {
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!("update learner_courses set risk_stale = true where not risk_stale")
-        .execute(&mut *tx)
-        .await?;
+    // Rows a worker holds are skipped: its commit marks them stale anyway.
+    sqlx::query!(
+        r#"update learner_courses set risk_stale = true
+           where (course_id, learner_id) in (select course_id, learner_id from learner_courses
+                                             where not risk_stale for update skip locked)"#
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -162,6 +167,49 @@ pub struct Score {
     pub probability: f64,
     pub band: String,
     pub factors: Value,
+    /// The version (`xmin`) of the learner's row when its metrics were read.
+    pub version: i64,
+}
+
+/// A learner's stored score, and the version (`xmin`) of the row.
+pub struct StoredScore {
+    pub probability: Option<f64>,
+    pub band: Option<String>,
+    pub model_id: Option<i64>,
+    pub stale: bool,
+    pub version: i64,
+}
+
+/// The stored scores of a course's learners. Read before the metrics a new score is computed
+/// from: a row whose version has moved by the time the score is written was changed by the
+/// worker meanwhile, and stays stale.
+pub async fn stored_scores(
+    pool: &PgPool,
+    course_id: i64,
+) -> sqlx::Result<std::collections::HashMap<i64, StoredScore>> {
+    let rows = sqlx::query!(
+        r#"select learner_id, risk_probability, risk_band, risk_model_id, risk_stale,
+                  xmin::text::bigint as "version!"
+           from learner_courses where course_id = $1"#,
+        course_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.learner_id,
+                StoredScore {
+                    probability: r.risk_probability,
+                    band: r.risk_band,
+                    model_id: r.risk_model_id,
+                    stale: r.risk_stale,
+                    version: r.version,
+                },
+            )
+        })
+        .collect())
 }
 
 pub async fn write_scores(
@@ -170,11 +218,25 @@ pub async fn write_scores(
     model_id: i64,
     scores: &[Score],
 ) -> sqlx::Result<()> {
+    if scores.is_empty() {
+        return Ok(());
+    }
+    // SKIP LOCKED: scoring never waits for (or deadlocks with) a worker's batch; the rows the
+    // batch holds are marked stale by its commit and scored next round.
     sqlx::query!(
-        r#"update learner_courses lc
+        r#"with s as (
+               select * from unnest($3::bigint[], $4::float8[], $5::text[], $6::text[], $7::bigint[])
+                   as s(learner_id, p, band, factors, version)
+           ),
+           free as (
+               select lc.learner_id from learner_courses lc join s using (learner_id)
+               where lc.course_id = $1 for update of lc skip locked
+           )
+           update learner_courses lc
            set risk_probability = s.p, risk_band = s.band, risk_factors = s.factors::jsonb,
-               risk_model_id = $2, risk_updated = now(), risk_stale = false
-           from unnest($3::bigint[], $4::float8[], $5::text[], $6::text[]) as s(learner_id, p, band, factors)
+               risk_model_id = $2, risk_updated = now(),
+               risk_stale = (lc.xmin::text::bigint <> s.version)
+           from s join free using (learner_id)
            where lc.course_id = $1 and lc.learner_id = s.learner_id"#,
         course_id,
         model_id,
@@ -182,6 +244,7 @@ pub async fn write_scores(
         &scores.iter().map(|s| s.probability).collect::<Vec<_>>(),
         &scores.iter().map(|s| s.band.clone()).collect::<Vec<_>>(),
         &scores.iter().map(|s| s.factors.to_string()).collect::<Vec<_>>(),
+        &scores.iter().map(|s| s.version).collect::<Vec<_>>(),
     )
     .execute(pool)
     .await?;
@@ -191,7 +254,10 @@ pub async fn write_scores(
 /// Clears the stale flag of a course's learners when no model can score them.
 pub async fn clear_stale(pool: &PgPool, course_id: i64) -> sqlx::Result<()> {
     sqlx::query!(
-        "update learner_courses set risk_stale = false where course_id = $1 and risk_stale",
+        r#"update learner_courses set risk_stale = false
+           where (course_id, learner_id) in (select course_id, learner_id from learner_courses
+                                             where course_id = $1 and risk_stale
+                                             for update skip locked)"#,
         course_id
     )
     .execute(pool)

@@ -7,3 +7,4 @@ mod metrics;
 mod model_gate;
 mod property;
 mod retrain;
+mod scoring;
