@@ -14,6 +14,7 @@
 //! | `LRS_MAX_DOCUMENT_BYTES` | 16777216 | largest State / Profile document (413 beyond) |
 //! | `LRS_DB_POOL_SIZE` | 16 | connections per LRS process |
 //! | `LRS_WORKERS` | CPU count | HTTP worker threads |
+//! | `LRS_MAX_STATEMENTS_IN_FLIGHT` | 200 per CPU | statements written at once (further writes wait) |
 //! | `LRS_SHUTDOWN_TIMEOUT_SECS` | 30 | grace period for in-flight requests on SIGTERM |
 //! | `LRS_PG_BIN_DIR` | searched | directory holding `initdb` and `postgres` |
 //! | `LRS_PG_USER` | `postgres`, else `nobody` | OS user running the embedded cluster when the LRS runs as root |
@@ -113,6 +114,16 @@ pub struct Config {
     /// Database connections held by this LRS process.
     #[arg(long, env = "LRS_DB_POOL_SIZE", default_value_t = DEFAULT_POOL_SIZE, global = true)]
     pub db_pool_size: u32,
+
+    /// Statements being written at once by this process; further writes wait their turn
+    /// (default 0: 200 per CPU). A request counts its statements, up to this limit.
+    #[arg(
+        long,
+        env = "LRS_MAX_STATEMENTS_IN_FLIGHT",
+        default_value_t = 0,
+        global = true
+    )]
+    pub max_statements_in_flight: usize,
 
     /// HTTP worker threads (default: one per CPU).
     #[arg(long, env = "LRS_WORKERS", global = true)]
@@ -221,6 +232,7 @@ impl Default for Config {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
             db_pool_size: DEFAULT_POOL_SIZE,
+            max_statements_in_flight: 0,
             workers: None,
             shutdown_timeout_secs: DEFAULT_SHUTDOWN_TIMEOUT_SECS,
             pg_bin_dir: None,
@@ -251,6 +263,14 @@ impl Config {
     }
 
     /// The analytics rules these settings describe.
+    /// The write budget in statements (`LRS_MAX_STATEMENTS_IN_FLIGHT`, or 200 per CPU).
+    pub fn statements_in_flight(&self) -> usize {
+        if self.max_statements_in_flight > 0 {
+            return self.max_statements_in_flight;
+        }
+        200 * std::thread::available_parallelism().map_or(2, usize::from)
+    }
+
     pub fn analytics(&self) -> AnalyticsSettings {
         AnalyticsSettings {
             course_types: self.analytics_course_types.clone(),

@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::database::Database;
 use crate::embedded::Ownership;
 use crate::http::error::ApiError;
-use crate::http::state::AppState;
+use crate::http::state::{AppState, WriteGate};
 use crate::http::{self, version};
 
 /// A bound, not yet running, HTTP server.
@@ -67,6 +67,7 @@ impl Application {
             authority_homepage: config.authority_homepage.clone(),
             clock: Default::default(),
             version_memory: version::version_memory(),
+            write_gate: WriteGate::new(config.statements_in_flight()),
         });
         let limit = config.max_body_bytes;
         let openapi = http::openapi::openapi();

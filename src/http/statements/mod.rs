@@ -66,8 +66,7 @@ pub async fn put_statement(
         .ok_or_else(|| ApiError::invalid("statementId", "this parameter is required"))?;
     let incoming = body::read(content_type(&req), body).await?;
     write::store(
-        &state.pool,
-        &state.clock,
+        &state,
         principal,
         version,
         incoming,
@@ -105,15 +104,7 @@ pub async fn post_statements(
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&[])?;
     let incoming = body::read(content_type(&req), body).await?;
-    let ids = write::store(
-        &state.pool,
-        &state.clock,
-        principal,
-        version,
-        incoming,
-        write::Shape::Batch,
-    )
-    .await?;
+    let ids = write::store(&state, principal, version, incoming, write::Shape::Batch).await?;
     Ok(HttpResponse::Ok().json(ids))
 }
 

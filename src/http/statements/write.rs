@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use super::body::{AttachmentPart, Incoming};
 use crate::auth::{Principal, Scope};
-use crate::http::clock::StoredClock;
 use crate::http::error::ApiError;
+use crate::http::state::AppState;
 use crate::store::statements::{
     AttachmentContent, InsertError, PreparedStatement, Writer, insert_batch,
 };
@@ -29,8 +29,7 @@ pub enum Shape {
 
 /// Validates and stores the statements of a request; returns their ids in request order.
 pub async fn store(
-    pool: &sqlx::PgPool,
-    clock: &StoredClock,
+    state: &AppState,
     principal: &Principal,
     version: XapiVersion,
     incoming: Incoming,
@@ -50,7 +49,9 @@ pub async fn store(
     reject_repeated_ids(&statements, is_batch)?;
     let attachments = match_attachments(&statements, incoming.parts, &root)?;
 
-    let ticket = clock.ticket();
+    // Waiting for the write budget before taking the `stored` ticket keeps it short.
+    let _permit = state.write_gate.enter(statements.len()).await;
+    let ticket = state.clock.ticket();
     let context = PrepareContext {
         stored: ticket.stored,
         authority: principal.authority.clone(),
@@ -76,7 +77,7 @@ pub async fn store(
             .iter()
             .any(|s| principal.scopes.contains(*s)),
     };
-    insert_batch(pool, &prepared, &attachments, &writer)
+    insert_batch(&state.pool, &prepared, &attachments, &writer)
         .await
         .map_err(|e| match e {
             InsertError::Conflict(id) => ApiError::Conflict(format!(

@@ -99,9 +99,12 @@ pub async fn activate(pool: &PgPool, id: i64) -> sqlx::Result<bool> {
     .await?;
     // Rows a worker holds are skipped: its commit marks them stale anyway.
     sqlx::query!(
-        r#"update learner_courses set risk_stale = true
-           where (course_id, learner_id) in (select course_id, learner_id from learner_courses
-                                             where not risk_stale for update skip locked)"#
+        r#"with free as materialized (
+               select course_id, learner_id from learner_courses
+               where not risk_stale for update skip locked
+           )
+           update learner_courses lc set risk_stale = true
+           from free where lc.course_id = free.course_id and lc.learner_id = free.learner_id"#
     )
     .execute(&mut *tx)
     .await?;
@@ -228,7 +231,7 @@ pub async fn write_scores(
                select * from unnest($3::bigint[], $4::float8[], $5::text[], $6::text[], $7::bigint[])
                    as s(learner_id, p, band, factors, version)
            ),
-           free as (
+           free as materialized (
                select lc.learner_id from learner_courses lc join s using (learner_id)
                where lc.course_id = $1 for update of lc skip locked
            )
@@ -255,9 +258,10 @@ pub async fn write_scores(
 pub async fn clear_stale(pool: &PgPool, course_id: i64) -> sqlx::Result<()> {
     sqlx::query!(
         r#"update learner_courses set risk_stale = false
-           where (course_id, learner_id) in (select course_id, learner_id from learner_courses
-                                             where course_id = $1 and risk_stale
-                                             for update skip locked)"#,
+           where course_id = $1
+             and learner_id = any(array(select learner_id from learner_courses
+                                        where course_id = $1 and risk_stale
+                                        for update skip locked))"#,
         course_id
     )
     .execute(pool)

@@ -21,10 +21,12 @@ pub async fn claim(
     parts: Option<&[i16]>,
 ) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar!(
+        // `= any(array(...))` runs the locking subquery once, whatever the plan: as `in
+        // (...)`, a plan cached while the queue was small re-ran it for every queued row.
         r#"delete from analytics_queue
-           where seq in (select seq from analytics_queue
-                         where ($2::smallint[] is null or part = any($2))
-                         order by seq limit $1 for update skip locked)
+           where seq = any(array(select seq from analytics_queue
+                                 where ($2::smallint[] is null or part = any($2))
+                                 order by seq limit $1 for update skip locked))
            returning seq"#,
         limit,
         parts
