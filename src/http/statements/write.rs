@@ -36,6 +36,10 @@ pub async fn store(
     shape: Shape,
 ) -> Result<Vec<Uuid>, ApiError> {
     let (statements, is_batch) = split(incoming.statements, &shape)?;
+    // The write budget covers validation too: the actix worker threads that validate also
+    // drive the open transactions, so validating many large batches at once would keep
+    // every transaction (and its locks) open longer.
+    let _permit = state.write_gate.enter(statements.len()).await;
     let root = |i: usize| {
         if is_batch {
             format!("statements[{i}]")
@@ -49,8 +53,6 @@ pub async fn store(
     reject_repeated_ids(&statements, is_batch)?;
     let attachments = match_attachments(&statements, incoming.parts, &root)?;
 
-    // Waiting for the write budget before taking the `stored` ticket keeps it short.
-    let _permit = state.write_gate.enter(statements.len()).await;
     let ticket = state.clock.ticket();
     let context = PrepareContext {
         stored: ticket.stored,
