@@ -31,6 +31,11 @@ pub enum AuthError {
 pub struct Authenticator {
     pool: PgPool,
     cache: VerificationCache,
+    /// One argon2 verification per CPU at a time. Each takes 19 MiB and tens of milliseconds:
+    /// when the cache expires under load, dozens of requests with the same credential would
+    /// otherwise verify at once, spiking memory and starving the request threads. Waiting
+    /// requests find the cache filled by the first one.
+    verifying: Arc<tokio::sync::Semaphore>,
 }
 
 impl Authenticator {
@@ -39,6 +44,9 @@ impl Authenticator {
         Authenticator {
             pool,
             cache: VerificationCache::default(),
+            verifying: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, usize::from),
+            )),
         }
     }
 
@@ -46,6 +54,14 @@ impl Authenticator {
     #[tracing::instrument(skip_all)]
     pub async fn authenticate(&self, key: &str, secret: &str) -> Result<Arc<Principal>, AuthError> {
         let fingerprint = VerificationCache::fingerprint(key, secret);
+        if let Some(principal) = self.cache.get(&fingerprint) {
+            return Ok(principal);
+        }
+        let _turn = self
+            .verifying
+            .acquire()
+            .await
+            .map_err(|e| anyhow::Error::new(e).context("waiting to verify a secret"))?;
         if let Some(principal) = self.cache.get(&fingerprint) {
             return Ok(principal);
         }
