@@ -12,8 +12,7 @@
 //! Only the JWS Compact Serialization is supported (Data 2.6: the JSON serialization is
 //! "strongly discouraged" and "unlikely to be interoperable").
 
-mod der;
-mod rsa;
+mod key;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD_INDIFFERENT};
@@ -86,7 +85,7 @@ pub fn verify_signature(stmt: &Value, jws: &[u8]) -> Result<(), ValidationError>
         .get("alg")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let algorithm = rsa::Algorithm::from_jws(alg).ok_or_else(|| {
+    let algorithm = key::Algorithm::from_jws(alg).ok_or_else(|| {
         jws_err(format!(
             "the JWS algorithm must be RS256, RS384 or RS512, not {alg:?}"
         ))
@@ -113,12 +112,12 @@ pub fn verify_signature(stmt: &Value, jws: &[u8]) -> Result<(), ValidationError>
     let cert = STANDARD
         .decode(first)
         .map_err(|e| jws_err(format!("the x5c certificate is not base64: {e}")))?;
-    let key = der::certificate_rsa_key(&cert).ok_or_else(|| {
+    let public_key = key::certificate_rsa_key(&cert).ok_or_else(|| {
         jws_err("the x5c certificate is not an X.509 certificate with an RSA key")
     })?;
     let signature = b64url(signature_b64, "signature")?;
     let signing_input = format!("{header_b64}.{payload_b64}");
-    if rsa::verify(&key, algorithm, signing_input.as_bytes(), &signature) {
+    if key::verify(&public_key, algorithm, signing_input.as_bytes(), &signature) {
         Ok(())
     } else {
         Err(jws_err(
