@@ -11,7 +11,7 @@ use crate::analytics::scoring::{risk, top_factors};
 use crate::analytics::training::cutoff_day;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
-use crate::store::analytics::reports::{self, LearnerListRow};
+use crate::store::analytics::learners::{self as learner_rows, LearnerListRow};
 use crate::store::analytics::{metrics, models};
 
 /// When the list is taken.
@@ -44,7 +44,7 @@ pub(super) async fn as_of(
     let model = models::active(&state.pool).await?;
     let trained: Option<(i64, TrainedModel)> =
         model.and_then(|m| serde_json::from_value(m.model).ok().map(|t| (m.id, t)));
-    let names = reports::course_learners(&state.pool, course.id).await?;
+    let names = learner_rows::course_learners(&state.pool, course.id).await?;
     let mut views = Vec::with_capacity(rows.len());
     for (row, feature_row) in rows.iter().zip(&features) {
         let known = names.iter().find(|n| n.learner_id == row.learner_id);
@@ -66,6 +66,7 @@ pub(super) async fn as_of(
         };
         let m = &row.metrics;
         let mut list_row = LearnerListRow {
+            course_id: course.id,
             learner_id: row.learner_id,
             ifi: known.map(|k| k.ifi.clone()).unwrap_or_default(),
             name: known.and_then(|k| k.name.clone()),

@@ -13,8 +13,9 @@ use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::query::QueryParams;
 use crate::http::state::AppState;
+use crate::store::analytics::learners::{self as learner_rows, LearnerListRow};
 use crate::store::analytics::metrics;
-use crate::store::analytics::reports::{self, LearnerListRow};
+use crate::store::analytics::reports;
 
 /// A learner in a course: engagement metrics, outcome and risk. Column names are stable.
 #[derive(Serialize, utoipa::ToSchema, Clone)]
@@ -249,7 +250,7 @@ pub async fn course_learners(
         (None, None) => None,
     };
     let mut views: Vec<LearnerView> = match cutoff {
-        None => reports::course_learners(&state.pool, course.id)
+        None => learner_rows::course_learners(&state.pool, course.id)
             .await?
             .into_iter()
             .map(|row| LearnerView::from_row(row, None, activities, now))
@@ -370,15 +371,14 @@ pub async fn learner_courses(
         .ok_or_else(|| ApiError::NotFound(format!("no learner {ifi}")))?;
     let now = Utc::now();
     let mut views = Vec::new();
-    for row in reports::learner_courses(&state.pool, learner).await? {
-        let course = metrics::course_by_iri(&state.pool, &row.course_iri).await?;
-        let activities = match course {
-            Some(c) => metrics::course_activities(&state.pool, c.id).await?,
-            None => 0.0,
+    for row in learner_rows::learner_courses(&state.pool, learner).await? {
+        let Some(course) = metrics::course_by_id(&state.pool, row.course_id).await? else {
+            continue;
         };
+        let activities = metrics::course_activities(&state.pool, course.id).await?;
         views.push(LearnerView::from_row(
-            row.row,
-            Some(row.course_iri),
+            row,
+            Some(course.iri),
             activities,
             now,
         ));

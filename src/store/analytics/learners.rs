@@ -1,0 +1,138 @@
+//! The learners of a course, or the courses of a learner, with their totals and risk: the rows
+//! behind the learner lists of the analytics API.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::PgPool;
+
+/// A learner of a course, with current totals and risk.
+#[derive(Debug, Clone)]
+pub struct LearnerListRow {
+    pub course_id: i64,
+    pub learner_id: i64,
+    pub ifi: String,
+    pub name: Option<String>,
+    pub statements: i32,
+    pub active_days: i32,
+    pub sessions: i32,
+    pub time_secs: f64,
+    pub completions: i32,
+    pub successes: i32,
+    pub failures: i32,
+    pub attempts: i32,
+    pub score_sum: f64,
+    pub distinct_activities: i32,
+    pub first_ts: Option<DateTime<Utc>>,
+    pub last_ts: Option<DateTime<Utc>>,
+    pub regularity: Option<f64>,
+    pub outcome: Option<String>,
+    pub risk_probability: Option<f64>,
+    pub risk_band: Option<String>,
+    // The top three factors, flattened by PostgreSQL from the stored JSON: decoding 10,000
+    // JSON values in the LRS costs more than the query itself.
+    pub factor_1: Option<String>,
+    pub factor_1_contribution: Option<f64>,
+    pub factor_1_explanation: Option<String>,
+    pub factor_2: Option<String>,
+    pub factor_2_contribution: Option<f64>,
+    pub factor_2_explanation: Option<String>,
+    pub factor_3: Option<String>,
+    pub factor_3_contribution: Option<f64>,
+    pub factor_3_explanation: Option<String>,
+    pub risk_model_id: Option<i64>,
+    pub risk_updated: Option<DateTime<Utc>>,
+}
+
+impl LearnerListRow {
+    /// Sets the factor columns from a `[{factor, contribution, explanation}]` list.
+    pub fn set_factors(&mut self, factors: &Value) {
+        let text = |i: usize, field: &str| {
+            factors
+                .get(i)
+                .and_then(|f| f.get(field))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        let number = |i: usize| {
+            factors
+                .get(i)
+                .and_then(|f| f.get("contribution"))
+                .and_then(Value::as_f64)
+        };
+        (
+            self.factor_1,
+            self.factor_1_contribution,
+            self.factor_1_explanation,
+        ) = (text(0, "factor"), number(0), text(0, "explanation"));
+        (
+            self.factor_2,
+            self.factor_2_contribution,
+            self.factor_2_explanation,
+        ) = (text(1, "factor"), number(1), text(1, "explanation"));
+        (
+            self.factor_3,
+            self.factor_3_contribution,
+            self.factor_3_explanation,
+        ) = (text(2, "factor"), number(2), text(2, "explanation"));
+    }
+}
+
+pub async fn course_learners(pool: &PgPool, course_id: i64) -> sqlx::Result<Vec<LearnerListRow>> {
+    sqlx::query_as!(
+        LearnerListRow,
+        r#"
+        select lc.course_id, lc.learner_id, l.ifi, l.name, lc.statements, lc.active_days, lc.sessions,
+               lc.time_secs, lc.completions, lc.successes, lc.failures, lc.attempts, lc.score_sum,
+               lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
+               coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
+               lc.risk_probability, lc.risk_band,
+               lc.risk_factors->0->>'factor' as factor_1,
+               (lc.risk_factors->0->>'contribution')::float8 as factor_1_contribution,
+               lc.risk_factors->0->>'explanation' as factor_1_explanation,
+               lc.risk_factors->1->>'factor' as factor_2,
+               (lc.risk_factors->1->>'contribution')::float8 as factor_2_contribution,
+               lc.risk_factors->1->>'explanation' as factor_2_explanation,
+               lc.risk_factors->2->>'factor' as factor_3,
+               (lc.risk_factors->2->>'contribution')::float8 as factor_3_contribution,
+               lc.risk_factors->2->>'explanation' as factor_3_explanation,
+               lc.risk_model_id, lc.risk_updated
+        from learner_courses lc join learners l on l.id = lc.learner_id
+        where lc.course_id = $1
+        "#,
+        course_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// The courses of one learner, with totals and risk, ordered by course IRI.
+pub async fn learner_courses(pool: &PgPool, learner_id: i64) -> sqlx::Result<Vec<LearnerListRow>> {
+    sqlx::query_as!(
+        LearnerListRow,
+        r#"
+        select lc.course_id, lc.learner_id, l.ifi, l.name, lc.statements, lc.active_days, lc.sessions,
+               lc.time_secs, lc.completions, lc.successes, lc.failures, lc.attempts, lc.score_sum,
+               lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
+               coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
+               lc.risk_probability, lc.risk_band,
+               lc.risk_factors->0->>'factor' as factor_1,
+               (lc.risk_factors->0->>'contribution')::float8 as factor_1_contribution,
+               lc.risk_factors->0->>'explanation' as factor_1_explanation,
+               lc.risk_factors->1->>'factor' as factor_2,
+               (lc.risk_factors->1->>'contribution')::float8 as factor_2_contribution,
+               lc.risk_factors->1->>'explanation' as factor_2_explanation,
+               lc.risk_factors->2->>'factor' as factor_3,
+               (lc.risk_factors->2->>'contribution')::float8 as factor_3_contribution,
+               lc.risk_factors->2->>'explanation' as factor_3_explanation,
+               lc.risk_model_id, lc.risk_updated
+        from learner_courses lc
+        join learners l on l.id = lc.learner_id
+        join courses c on c.id = lc.course_id
+        where lc.learner_id = $1
+        order by c.iri
+        "#,
+        learner_id
+    )
+    .fetch_all(pool)
+    .await
+}
