@@ -10,7 +10,7 @@ use super::response;
 use crate::auth::Principal;
 use crate::http::error::ApiError;
 use crate::http::query::QueryParams;
-use crate::store::statements::terms::{TermKind, term};
+use crate::store::statements::terms::{TermKind, term, verb_activity_term};
 use crate::store::statements::{self as store, Cursor, Lookup, StatementQuery, StoredRow};
 use crate::xapi::{
     Format, XapiVersion, activity_ids, format_statement, ifi_key, parse_agent_param,
@@ -153,16 +153,24 @@ fn first_page(ctx: &ReadContext<'_>, params: &QueryParams) -> Result<MoreToken, 
         };
         terms.push(term(kind, &ifi));
     }
-    if let Some(activity) = params.iri("activity")? {
-        let kind = if related_activities {
-            TermKind::RelatedActivity
-        } else {
-            TermKind::Activity
-        };
-        terms.push(term(kind, activity));
-    }
-    if let Some(verb) = params.iri("verb")? {
-        terms.push(term(TermKind::Verb, verb));
+    match (params.iri("activity")?, params.iri("verb")?) {
+        // The object Activity with the verb: one term for the pair (see TermKind::VerbActivity).
+        (Some(activity), Some(verb)) if !related_activities => {
+            terms.push(verb_activity_term(verb, activity));
+        }
+        (activity, verb) => {
+            if let Some(activity) = activity {
+                let kind = if related_activities {
+                    TermKind::RelatedActivity
+                } else {
+                    TermKind::Activity
+                };
+                terms.push(term(kind, activity));
+            }
+            if let Some(verb) = verb {
+                terms.push(term(TermKind::Verb, verb));
+            }
+        }
     }
     let page_size = match params.non_negative("limit")? {
         None => DEFAULT_PAGE,

@@ -3,6 +3,7 @@
 
 mod batch;
 mod concurrency;
+mod filters;
 mod paging;
 mod scopes;
 
