@@ -36,7 +36,9 @@ pub struct LearnerView {
     failures: i64,
     attempts: i64,
     mean_score: Option<f64>,
+    #[serde(serialize_with = "super::instant")]
     first_activity: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "super::instant")]
     last_activity: Option<DateTime<Utc>>,
     days_since_last_activity: Option<f64>,
     /// Standard deviation, in days, of the gaps between active days (lower = more regular).
@@ -57,6 +59,7 @@ pub struct LearnerView {
     factor_3_contribution: Option<f64>,
     factor_3_explanation: Option<String>,
     model_id: Option<i64>,
+    #[serde(serialize_with = "super::instant")]
     scored_at: Option<DateTime<Utc>>,
 }
 
@@ -310,10 +313,17 @@ pub async fn course_learners(
         };
         ordering.then_with(|| a.2.cmp(b.2))
     };
-    views.sort_by(|a, b| {
-        let (ka, kb) = (sort.key(a), sort.key(b));
-        compare(&(ka.0, ka.1, &a.learner), &(kb.0, kb.1, &b.learner))
-    });
+    // Each view's key is computed once, and positions are sorted rather than the views (a
+    // view is a few hundred bytes: moving 10,000 of them around cost more than comparing).
+    let keys: Vec<(f64, String, &str)> = views
+        .iter()
+        .map(|v| {
+            let (k, t) = sort.key(v);
+            (k, t, v.learner.as_str())
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..views.len()).collect();
+    order.sort_by(|&a, &b| compare(&keys[a], &keys[b]));
     if let Some(cursor) = params.get("cursor") {
         let cursor: ListCursor = URL_SAFE_NO_PAD
             .decode(cursor)
@@ -321,29 +331,26 @@ pub async fn course_learners(
             .and_then(|raw| serde_json::from_slice(&raw).ok())
             .ok_or_else(|| ApiError::invalid("cursor", "not a cursor of this list"))?;
         let position = (cursor.k, cursor.t, cursor.l.as_str());
-        views.retain(|v| {
-            let key = sort.key(v);
-            compare(&(key.0, key.1, &v.learner), &position) == std::cmp::Ordering::Greater
-        });
+        order.retain(|&i| compare(&keys[i], &position) == std::cmp::Ordering::Greater);
     }
     let limit = params
         .non_negative("limit")?
         .unwrap_or(100)
         .clamp(1, 10_000) as usize;
-    let next = (views.len() > limit).then(|| {
-        let last = &views[limit - 1];
-        let (k, t) = sort.key(last);
+    let next = (order.len() > limit).then(|| {
+        let (k, t, l) = &keys[order[limit - 1]];
         URL_SAFE_NO_PAD.encode(
             serde_json::to_vec(&ListCursor {
-                k,
-                t,
-                l: last.learner.clone(),
+                k: *k,
+                t: t.clone(),
+                l: (*l).to_owned(),
             })
             .unwrap_or_default(),
         )
     });
-    views.truncate(limit);
-    list_response(&views, csv, next)
+    order.truncate(limit);
+    let page: Vec<&LearnerView> = order.iter().map(|&i| &views[i]).collect();
+    list_response(&page, csv, next)
 }
 
 /// One learner across every course they are in.
