@@ -71,8 +71,11 @@ pub async fn phase(
                     Ok(n) => {
                         rows.fetch_add(n, Ordering::Relaxed);
                     }
-                    Err(_) => {
-                        errors.fetch_add(1, Ordering::Relaxed);
+                    Err(e) => {
+                        // The first failure is shown: a phase of silent errors measures nothing.
+                        if errors.fetch_add(1, Ordering::Relaxed) == 0 {
+                            eprintln!("raw PostgreSQL phase error: {e:#}");
+                        }
                     }
                 }
             }

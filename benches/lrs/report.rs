@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 
 use crate::Args;
@@ -132,6 +133,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             args.course_learners
         );
         let course = learners::setup(&url, &pool, args.course_learners).await?;
+        settle_store(&pool).await?;
         phases.push(learners::measure(&url, &course, 30).await?);
     }
     let mut sustained_rate: Option<f64> = None;
@@ -169,7 +171,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             "statements in the store for the queries".into(),
             json!(stored),
         ));
-        sqlx::query("vacuum analyze").execute(&pool).await?;
+        settle_store(&pool).await?;
         for kind in queries::FILTERS {
             let phase = queries::filter_phase(
                 &url,
@@ -292,4 +294,14 @@ fn print_table(phases: &[Phase], notes: &[(String, Value)], rss: f64, peak: f64,
     }
     println!("mean statement size: {mean_bytes:.0} bytes");
     println!("LRS process memory: peak RSS {peak:.0} MiB, final {rss:.0} MiB");
+}
+
+/// Before a read phase: the store as it is a few minutes after its writes stopped. VACUUM
+/// ANALYZE does what autovacuum would (current statistics, visibility map), and CHECKPOINT
+/// flushes the pages the load and the vacuum dirtied, which PostgreSQL would otherwise write
+/// out in the middle of the timed requests.
+async fn settle_store(pool: &PgPool) -> anyhow::Result<()> {
+    sqlx::query("vacuum analyze").execute(pool).await?;
+    sqlx::query("checkpoint").execute(pool).await?;
+    Ok(())
 }

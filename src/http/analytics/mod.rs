@@ -41,7 +41,7 @@ pub fn wants_csv(req: &HttpRequest, params: &QueryParams) -> Result<bool, ApiErr
 }
 
 /// Rows as CSV (header from the field names) or as `{"items": [...], "next": ...}`.
-pub fn list_response<T: Serialize>(
+pub fn list_response<T: Serialize + Sync>(
     rows: &[T],
     csv: bool,
     next: Option<String>,
@@ -61,12 +61,7 @@ pub fn list_response<T: Serialize>(
         }
         return Ok(response.body(body));
     }
-    // Serialized straight from the rows: going through `serde_json::Value` first would build
-    // (and allocate) a map per row, which dominates the time of a 10,000-learner list.
-    // Sized up front: growing a 9 MB buffer by doubling copied it over and over.
-    let mut body = Vec::with_capacity(rows.len().saturating_mul(1024).min(64 << 20));
-    serde_json::to_writer(&mut body, &ListBody { items: rows, next })
-        .map_err(ApiError::internal)?;
+    let body = json_body(rows, next.as_deref()).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .body(body))
@@ -88,10 +83,54 @@ pub fn instant<S: serde::Serializer>(
     }
 }
 
-#[derive(Serialize)]
-struct ListBody<'a, T> {
-    items: &'a [T],
-    next: Option<String>,
+/// Lists at least this long are serialized on two threads.
+const PARALLEL_ROWS: usize = 2_000;
+
+/// `{"items": [...], "next": ...}`, serialized straight from the rows: going through
+/// `serde_json::Value` first would build (and allocate) a map per row, which dominated the
+/// time of a 10,000-learner list. Long lists are serialized in two halves at once (their
+/// 9 MB of JSON took a third of the request's time on one core).
+fn json_body<T: Serialize + Sync>(
+    rows: &[T],
+    next: Option<&str>,
+) -> Result<Vec<u8>, serde_json::Error> {
+    // Sized up front: growing a 9 MB buffer by doubling copied it over and over.
+    let mut body = Vec::with_capacity(rows.len().saturating_mul(1024).min(64 << 20));
+    body.extend_from_slice(b"{\"items\":[");
+    if rows.len() >= PARALLEL_ROWS {
+        let (first, second) = rows.split_at(rows.len() / 2);
+        let (first, second) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| items_json(second, Vec::new()));
+            let first = items_json(first, body);
+            let second = second
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (first, second)
+        });
+        body = first?;
+        body.push(b',');
+        body.extend_from_slice(&second?);
+    } else {
+        body = items_json(rows, body)?;
+    }
+    body.extend_from_slice(b"],\"next\":");
+    serde_json::to_writer(&mut body, &next)?;
+    body.push(b'}');
+    Ok(body)
+}
+
+/// The rows as JSON objects separated by commas, appended to `out`.
+fn items_json<T: Serialize>(rows: &[T], mut out: Vec<u8>) -> Result<Vec<u8>, serde_json::Error> {
+    if out.capacity() == 0 {
+        out.reserve(rows.len().saturating_mul(1024).min(64 << 20));
+    }
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, row)?;
+    }
+    Ok(out)
 }
 
 /// The course named by the `course` parameter; 404 when the LRS has never seen it.
@@ -137,6 +176,20 @@ pub fn learner_ifi(text: &str) -> Result<(String, Value), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_bodies_are_the_same_json_serialized_in_one_part_or_two() {
+        for n in [0, 1, 2, PARALLEL_ROWS - 1, PARALLEL_ROWS, PARALLEL_ROWS + 3] {
+            let rows: Vec<Value> = (0..n)
+                .map(|i| json!({"learner": format!("mbox:mailto:{i}@example.com"), "risk": i}))
+                .collect();
+            for next in [None, Some("abc\"d")] {
+                let body = json_body(&rows, next).expect("serialized");
+                let body: Value = serde_json::from_slice(&body).expect("valid JSON");
+                assert_eq!(body, json!({"items": rows, "next": next}), "{n} rows");
+            }
+        }
+    }
 
     #[test]
     fn learners_can_be_named_several_ways() {
