@@ -18,6 +18,7 @@
 //! | `LRS_SHUTDOWN_TIMEOUT_SECS` | 30 | grace period for in-flight requests on SIGTERM |
 //! | `LRS_PG_BIN_DIR` | searched | directory holding `initdb` and `postgres` |
 //! | `LRS_PG_USER` | `postgres`, else `nobody` | OS user running the embedded cluster when the LRS runs as root |
+//! | `LRS_PG_SHARED_BUFFERS` | a quarter of the memory, 128MB to 8GB | `shared_buffers` of the embedded cluster |
 //! | `LRS_ANALYTICS_WORKER` | `true` | run the analytics worker in this process |
 //! | `LRS_ANALYTICS_WORKERS` | 2 | analytics workers in this process (they share the queue by learner) |
 //! | `LRS_ANALYTICS_COURSE_TYPES` | ADL and cmi5 course types | activity types that make an Activity a course |
@@ -142,6 +143,11 @@ pub struct Config {
     #[arg(long, env = "LRS_PG_USER", global = true)]
     pub pg_user: Option<String>,
 
+    /// `shared_buffers` of the embedded cluster (e.g. `2GB`). Default: a quarter of the memory
+    /// (or of the container's limit), between 128MB and 8GB.
+    #[arg(long, env = "LRS_PG_SHARED_BUFFERS", value_parser = parse_memory_setting, global = true)]
+    pub pg_shared_buffers: Option<String>,
+
     /// Run the analytics worker in this process (it applies new statements to the metrics).
     #[arg(long, env = "LRS_ANALYTICS_WORKER", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub analytics_worker: bool,
@@ -214,6 +220,14 @@ pub struct Config {
     pub authority_homepage: String,
 }
 
+fn parse_memory_setting(s: &str) -> Result<String, String> {
+    if crate::embedded::memory::valid_setting(s) {
+        Ok(s.to_owned())
+    } else {
+        Err("a whole number with an optional unit kB, MB, GB or TB (e.g. 2GB)".to_owned())
+    }
+}
+
 pub(crate) fn parse_secret(s: &str) -> Result<SecretString, String> {
     Ok(SecretString::from(s.to_owned()))
 }
@@ -237,6 +251,7 @@ impl Default for Config {
             shutdown_timeout_secs: DEFAULT_SHUTDOWN_TIMEOUT_SECS,
             pg_bin_dir: None,
             pg_user: None,
+            pg_shared_buffers: None,
             authority_homepage: DEFAULT_AUTHORITY_HOMEPAGE.to_owned(),
             analytics_worker: true,
             analytics_workers: 2,

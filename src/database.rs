@@ -57,5 +57,6 @@ pub fn cluster_options(config: &Config) -> ClusterOptions {
         bin_dir: config.pg_bin_dir.clone(),
         pg_user: config.pg_user.clone(),
         durable: true,
+        shared_buffers: config.pg_shared_buffers.clone(),
     }
 }

@@ -15,6 +15,7 @@
 
 mod account;
 mod binaries;
+pub mod memory;
 mod pidfile;
 mod postmaster;
 
@@ -46,6 +47,8 @@ pub struct ClusterOptions {
     pub pg_user: Option<String>,
     /// false = fsync off: for throwaway test clusters only.
     pub durable: bool,
+    /// `shared_buffers`; unset = sized from the machine ([`memory::shared_buffers`]).
+    pub shared_buffers: Option<String>,
 }
 
 /// What to do when another `lrs` process already owns the data directory.
@@ -154,6 +157,7 @@ impl Cluster {
             account: account.as_ref(),
             log: &log,
             durable: options.durable,
+            shared_buffers: &memory::shared_buffers(options.shared_buffers.as_deref()),
         })?;
         tracing::info!(pid = postmaster.pid, socket = %socket_dir.display(), "embedded PostgreSQL started");
         let cluster = Cluster {

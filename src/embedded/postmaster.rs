@@ -76,6 +76,8 @@ pub struct ServerSpec<'a> {
     pub log: &'a Path,
     /// false trades crash safety for speed (fsync off): only for throwaway test clusters.
     pub durable: bool,
+    /// PostgreSQL's `shared_buffers` ("2048MB").
+    pub shared_buffers: &'a str,
 }
 
 /// A running postmaster.
@@ -96,6 +98,7 @@ impl Postmaster {
             .args(["-c", "listen_addresses="])
             .args(["-c", "unix_socket_permissions=0700"])
             .args(["-c", "max_connections=200"])
+            .args(["-c", &format!("shared_buffers={}", spec.shared_buffers)])
             .stdin(Stdio::null())
             .stdout(append(spec.log)?)
             .stderr(append(spec.log)?)

@@ -32,6 +32,8 @@ pub fn cluster_options_for(data_dir: PathBuf) -> ClusterOptions {
         bin_dir: std::env::var_os("LRS_PG_BIN_DIR").map(PathBuf::from),
         pg_user: std::env::var("LRS_PG_USER").ok(),
         durable: false,
+        // Throwaway clusters keep PostgreSQL's default.
+        shared_buffers: Some("128MB".to_owned()),
     }
 }
 
