@@ -48,20 +48,8 @@ pub fn voiding(target: &str, timestamp: &str) -> Value {
     })
 }
 
-pub async fn post(app: &TestApp, statements: &[Value]) {
-    let response = app
-        .xapi(Method::POST, "/xapi/statements")
-        .json(&statements)
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(
-        response.status().as_u16(),
-        200,
-        "{}",
-        response.text().await.unwrap_or_default()
-    );
-}
+/// The analytics tests' name for [`post_statements`](crate::helpers::post_statements).
+pub use crate::helpers::post_statements as post;
 
 /// Applies everything queued.
 pub async fn drain(app: &TestApp) {

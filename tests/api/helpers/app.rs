@@ -26,6 +26,22 @@ impl Drop for TestApp {
     }
 }
 
+/// POSTs statements with the admin credential, asserting 200.
+pub async fn post_statements(app: &TestApp, statements: &[serde_json::Value]) {
+    let response = app
+        .xapi(Method::POST, "/xapi/statements")
+        .json(&statements)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        response.status().as_u16(),
+        200,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+}
+
 /// Starts the LRS on a free port against a fresh database, with an admin credential.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{all_ids, fresh_id, fresh_verb};
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, post_statements as post, spawn_app};
 use lrs::store::statements::terms::{TermKind, term, verb_activity_term};
 
 fn about(id: &str, verb: &str, object: Value) -> Value {
@@ -20,21 +20,6 @@ fn about(id: &str, verb: &str, object: Value) -> Value {
 
 fn activity(iri: &str) -> Value {
     json!({"objectType": "Activity", "id": iri})
-}
-
-async fn post(app: &TestApp, statements: &[Value]) {
-    let response = app
-        .xapi(Method::POST, "/xapi/statements")
-        .json(statements)
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(
-        response.status().as_u16(),
-        200,
-        "{}",
-        response.text().await.unwrap_or_default()
-    );
 }
 
 async fn ids(app: &TestApp, pairs: &[(&str, &str)]) -> Vec<String> {
