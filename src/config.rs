@@ -15,6 +15,7 @@
 //! | `LRS_DB_POOL_SIZE` | 16 | connections per LRS process |
 //! | `LRS_WORKERS` | CPU count | HTTP worker threads |
 //! | `LRS_MAX_STATEMENTS_IN_FLIGHT` | 200 per CPU | statements written at once (further writes wait) |
+//! | `LRS_STATEMENT_WRITERS` | one per CPU | group-commit writers: small POSTs/PUTs waiting together share one transaction |
 //! | `LRS_SHUTDOWN_TIMEOUT_SECS` | 30 | grace period for in-flight requests on SIGTERM |
 //! | `LRS_PG_BIN_DIR` | searched | directory holding `initdb` and `postgres` |
 //! | `LRS_PG_USER` | `postgres`, else `nobody` | OS user running the embedded cluster when the LRS runs as root |
@@ -125,6 +126,16 @@ pub struct Config {
         global = true
     )]
     pub max_statements_in_flight: usize,
+
+    /// Group-commit writers: each stores the small statement submissions (up to 10
+    /// statements) that wait at the same time in one transaction (default 0: one per CPU).
+    #[arg(
+        long,
+        env = "LRS_STATEMENT_WRITERS",
+        default_value_t = 0,
+        global = true
+    )]
+    pub statement_writers: usize,
 
     /// HTTP worker threads (default: one per CPU).
     #[arg(long, env = "LRS_WORKERS", global = true)]
@@ -247,6 +258,7 @@ impl Default for Config {
             max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
             db_pool_size: DEFAULT_POOL_SIZE,
             max_statements_in_flight: 0,
+            statement_writers: 0,
             workers: None,
             shutdown_timeout_secs: DEFAULT_SHUTDOWN_TIMEOUT_SECS,
             pg_bin_dir: None,
@@ -284,6 +296,14 @@ impl Config {
             return self.max_statements_in_flight;
         }
         200 * std::thread::available_parallelism().map_or(2, usize::from)
+    }
+
+    /// Group-commit writer tasks (`LRS_STATEMENT_WRITERS`, or one per CPU).
+    pub fn statement_writers(&self) -> usize {
+        if self.statement_writers > 0 {
+            return self.statement_writers;
+        }
+        std::thread::available_parallelism().map_or(2, usize::from)
     }
 
     pub fn analytics(&self) -> AnalyticsSettings {

@@ -59,6 +59,9 @@ impl Application {
                 ));
             }
         }
+        let (group_commit, writers) =
+            crate::store::statements::GroupCommit::start(pool.clone(), config.statement_writers());
+        background.extend(writers);
         let state = web::Data::new(AppState {
             pool,
             authenticator,
@@ -68,6 +71,7 @@ impl Application {
             clock: Default::default(),
             version_memory: version::version_memory(),
             write_gate: WriteGate::new(config.statements_in_flight()),
+            group_commit,
         });
         let limit = config.max_body_bytes;
         let openapi = http::openapi::openapi();

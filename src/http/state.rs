@@ -18,6 +18,8 @@ pub struct AppState {
     pub clock: StoredClock,
     pub version_memory: super::version::VersionMemory,
     pub write_gate: WriteGate,
+    /// Small statement submissions share transactions through this queue.
+    pub group_commit: crate::store::statements::GroupCommit,
 }
 
 /// Admission control for statement writes: a budget of statements in flight

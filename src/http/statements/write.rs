@@ -12,7 +12,8 @@ use crate::auth::{Principal, Scope};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::store::statements::{
-    AttachmentContent, InsertError, PreparedStatement, Writer, insert_batch,
+    AttachmentContent, GROUPED_SUBMISSION_LIMIT, InsertError, PreparedStatement, Writer,
+    insert_batch,
 };
 use crate::xapi::{
     PrepareContext, SIGNATURE_USAGE_TYPE, ValidationError, XapiVersion, index_statement,
@@ -79,14 +80,20 @@ pub async fn store(
             .iter()
             .any(|s| principal.scopes.contains(*s)),
     };
-    insert_batch(&state.pool, &prepared, &attachments, &writer)
-        .await
-        .map_err(|e| match e {
-            InsertError::Conflict(id) => ApiError::Conflict(format!(
-                "statement {id} already exists with different content; statements are immutable"
-            )),
-            InsertError::Database(e) => e.into(),
-        })?;
+    // Small submissions share a transaction with others sent at the same time (group
+    // commit); attachments and large batches go alone.
+    let stored = if attachments.is_empty() && prepared.len() <= GROUPED_SUBMISSION_LIMIT {
+        state.group_commit.insert(prepared, writer).await
+    } else {
+        insert_batch(&state.pool, &prepared, &attachments, &writer).await
+    };
+    stored.map_err(|e| match e {
+        InsertError::Conflict(id) => ApiError::Conflict(format!(
+            "statement {id} already exists with different content; statements are immutable"
+        )),
+        InsertError::Database(e) => e.into(),
+        InsertError::Stopped => ApiError::Unavailable("the server is shutting down".into()),
+    })?;
     drop(ticket);
     Ok(ids)
 }

@@ -32,10 +32,18 @@ pub struct AttachmentContent {
 }
 
 /// Who writes, and with which rights.
+#[derive(Clone, Copy)]
 pub struct Writer {
     pub credential_id: Uuid,
     /// Whether canonical Activity definitions may be updated (`define` scope).
     pub may_define: bool,
+}
+
+/// The statements of one request, with the rights of the credential that sent them.
+#[derive(Clone, Copy)]
+pub struct Submission<'a> {
+    pub statements: &'a [PreparedStatement],
+    pub writer: &'a Writer,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +53,9 @@ pub enum InsertError {
     Conflict(Uuid),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// The group-commit writers have stopped (the server is shutting down).
+    #[error("the statement writers have stopped")]
+    Stopped,
 }
 
 /// Inserts a batch atomically. Statements whose id exists with equivalent content are left as
@@ -59,10 +70,24 @@ pub async fn insert_batch(
     attachments: &[AttachmentContent],
     writer: &Writer,
 ) -> Result<(), InsertError> {
+    let submission = Submission {
+        statements: batch,
+        writer,
+    };
+    insert_submissions(pool, &[submission], attachments).await
+}
+
+/// Inserts the statements of several submissions in one transaction, as one batch: all are
+/// stored or none. Their ids must be distinct.
+pub async fn insert_submissions(
+    pool: &PgPool,
+    submissions: &[Submission<'_>],
+    attachments: &[AttachmentContent],
+) -> Result<(), InsertError> {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match try_insert_batch(pool, batch, attachments, writer).await {
+        match try_insert(pool, submissions, attachments).await {
             Err(InsertError::Database(sqlx::Error::Database(e)))
                 if attempt < 4 && matches!(e.code().as_deref(), Some("40P01" | "40001")) =>
             {
@@ -73,12 +98,12 @@ pub async fn insert_batch(
     }
 }
 
-async fn try_insert_batch(
+async fn try_insert(
     pool: &PgPool,
-    batch: &[PreparedStatement],
+    submissions: &[Submission<'_>],
     attachments: &[AttachmentContent],
-    writer: &Writer,
 ) -> Result<(), InsertError> {
+    let batch: Vec<&PreparedStatement> = submissions.iter().flat_map(|s| s.statements).collect();
     let mut tx = pool.begin().await?;
     // The insert below takes its rows as arrays. PostgreSQL would plan it afresh for every
     // small batch (a custom plan knows each array's length, so it looks cheaper than the
@@ -96,18 +121,19 @@ async fn try_insert_batch(
     if !attachments.is_empty() {
         insert_attachments(&mut tx, attachments).await?;
     }
-    let inherited = inherited_terms(&mut tx, batch).await?;
-    let rows = Rows::build(batch, &inherited, writer);
+    let inherited = inherited_terms(&mut tx, &batch).await?;
+    let rows = Rows::build(submissions, &inherited);
     let inserted = sqlx::query!(
         r#"
         with input as (
             select * from unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[],
-                                 $5::text[], $6::bool[], $7::text[], $18::smallint[])
-                with ordinality as t(id, stored, voids, object_ref, statement, voided, terms, part, ord)
+                                 $5::text[], $6::bool[], $7::text[], $18::smallint[], $8::uuid[])
+                with ordinality as t(id, stored, voids, object_ref, statement, voided, terms, part,
+                                     credential_id, ord)
         ),
         ins as (
             insert into statements (id, stored, voids, object_ref, credential_id, terms, statement, voided)
-            select i.id, i.stored, i.voids, i.object_ref, $8, i.terms::bigint[], i.statement::jsonb,
+            select i.id, i.stored, i.voids, i.object_ref, i.credential_id, i.terms::bigint[], i.statement::jsonb,
                    -- voided in this batch, or by a voiding statement that arrived first
                    i.voided or (i.voids is null
                                 and exists (select 1 from statements v where v.voids = i.id))
@@ -188,7 +214,7 @@ async fn try_insert_batch(
         &rows.statements,
         &rows.voided,
         &rows.terms,
-        writer.credential_id,
+        &rows.credentials,
         &rows.definition_shas,
         &rows.definition_ids,
         &rows.definitions,
@@ -209,7 +235,7 @@ async fn try_insert_batch(
         .collect();
     let inserted: HashSet<Uuid> = inserted.into_iter().map(|r| r.id).collect();
 
-    check_existing(&mut tx, batch, &inserted).await?;
+    check_existing(&mut tx, &batch, &inserted).await?;
     if !referenced.is_empty() {
         propagate_to_referrers(&mut tx, &referenced).await?;
     }
@@ -220,7 +246,7 @@ async fn try_insert_batch(
 /// Statements not inserted exist already: each must be equivalent to the one sent.
 async fn check_existing(
     tx: &mut sqlx::PgConnection,
-    batch: &[PreparedStatement],
+    batch: &[&PreparedStatement],
     inserted: &HashSet<Uuid>,
 ) -> Result<(), InsertError> {
     let existing_ids: Vec<Uuid> = batch
@@ -264,7 +290,7 @@ async fn check_existing(
 /// same batch are resolved in memory by [`Rows::build`]).
 async fn inherited_terms(
     tx: &mut sqlx::PgConnection,
-    batch: &[PreparedStatement],
+    batch: &[&PreparedStatement],
 ) -> Result<HashMap<Uuid, Vec<i64>>, sqlx::Error> {
     let batch_ids: HashSet<Uuid> = batch.iter().map(|p| p.index.id).collect();
     let targets: Vec<Uuid> = batch

@@ -8,7 +8,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::insert::{PreparedStatement, Writer};
+use super::insert::Submission;
 use super::terms::own_terms;
 use crate::xapi::StatementIndex;
 
@@ -16,6 +16,8 @@ use crate::xapi::StatementIndex;
 #[derive(Default)]
 pub(super) struct Rows {
     pub ids: Vec<Uuid>,
+    /// The credential that wrote each statement.
+    pub credentials: Vec<Uuid>,
     pub stored: Vec<chrono::DateTime<chrono::Utc>>,
     pub voids: Vec<Option<Uuid>>,
     pub object_refs: Vec<Option<Uuid>>,
@@ -38,20 +40,25 @@ pub(super) struct Rows {
 }
 
 impl Rows {
-    pub fn build(
-        batch: &[PreparedStatement],
-        inherited: &HashMap<Uuid, Vec<i64>>,
-        writer: &Writer,
-    ) -> Rows {
+    /// Rows of one or more submissions stored together (group commit); a later statement
+    /// may refer to, or void, one of an earlier submission as if they had come in one batch.
+    pub fn build(submissions: &[Submission<'_>], inherited: &HashMap<Uuid, Vec<i64>>) -> Rows {
         let mut rows = Rows::default();
         // Terms per statement id, including what it inherits, so that a later statement of
         // the batch referring to an earlier one inherits from it.
         let mut batch_terms: HashMap<Uuid, Vec<i64>> = HashMap::new();
-        let voided_in_batch: HashSet<Uuid> = batch.iter().filter_map(|p| p.index.voids).collect();
+        let voided_in_batch: HashSet<Uuid> = submissions
+            .iter()
+            .flat_map(|s| s.statements)
+            .filter_map(|p| p.index.voids)
+            .collect();
         let mut definitions: Vec<(String, Value, Uuid)> = Vec::new();
         let mut agents: HashMap<String, (Value, Vec<String>, Uuid)> = HashMap::new();
 
-        for prepared in batch {
+        let statements = submissions
+            .iter()
+            .flat_map(|s| s.statements.iter().map(move |p| (p, s.writer)));
+        for (prepared, writer) in statements {
             let index = &prepared.index;
             let mut terms = own_terms(index);
             if let Some(target) = index.object_statement_ref {
@@ -63,6 +70,7 @@ impl Rows {
                 }
             }
             rows.ids.push(index.id);
+            rows.credentials.push(writer.credential_id);
             rows.parts.push(partition(index));
             rows.stored.push(prepared.stored);
             rows.voids.push(index.voids);

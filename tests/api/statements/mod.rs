@@ -4,6 +4,7 @@
 mod batch;
 mod concurrency;
 mod filters;
+mod group_commit;
 mod paging;
 mod scopes;
 
