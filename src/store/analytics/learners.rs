@@ -28,8 +28,8 @@ pub struct LearnerListRow {
     pub outcome: Option<String>,
     pub risk_probability: Option<f64>,
     pub risk_band: Option<String>,
-    // The top three factors, flattened by PostgreSQL from the stored JSON: decoding 10,000
-    // JSON values in the LRS costs more than the query itself.
+    // The top three factors, stored as columns (migration 000007): decoding 10,000 JSON
+    // values, in the LRS or in PostgreSQL, cost more than the rest of the query.
     pub factor_1: Option<String>,
     pub factor_1_contribution: Option<f64>,
     pub factor_1_explanation: Option<String>,
@@ -86,15 +86,12 @@ pub async fn course_learners(pool: &PgPool, course_id: i64) -> sqlx::Result<Vec<
                lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
                coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
                lc.risk_probability, lc.risk_band,
-               lc.risk_factors->0->>'factor' as factor_1,
-               (lc.risk_factors->0->>'contribution')::float8 as factor_1_contribution,
-               lc.risk_factors->0->>'explanation' as factor_1_explanation,
-               lc.risk_factors->1->>'factor' as factor_2,
-               (lc.risk_factors->1->>'contribution')::float8 as factor_2_contribution,
-               lc.risk_factors->1->>'explanation' as factor_2_explanation,
-               lc.risk_factors->2->>'factor' as factor_3,
-               (lc.risk_factors->2->>'contribution')::float8 as factor_3_contribution,
-               lc.risk_factors->2->>'explanation' as factor_3_explanation,
+               lc.risk_factor_1 as factor_1, lc.risk_factor_1_contribution as factor_1_contribution,
+               lc.risk_factor_1_explanation as factor_1_explanation,
+               lc.risk_factor_2 as factor_2, lc.risk_factor_2_contribution as factor_2_contribution,
+               lc.risk_factor_2_explanation as factor_2_explanation,
+               lc.risk_factor_3 as factor_3, lc.risk_factor_3_contribution as factor_3_contribution,
+               lc.risk_factor_3_explanation as factor_3_explanation,
                lc.risk_model_id, lc.risk_updated
         from learner_courses lc join learners l on l.id = lc.learner_id
         where lc.course_id = $1
@@ -115,15 +112,12 @@ pub async fn learner_courses(pool: &PgPool, learner_id: i64) -> sqlx::Result<Vec
                lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
                coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
                lc.risk_probability, lc.risk_band,
-               lc.risk_factors->0->>'factor' as factor_1,
-               (lc.risk_factors->0->>'contribution')::float8 as factor_1_contribution,
-               lc.risk_factors->0->>'explanation' as factor_1_explanation,
-               lc.risk_factors->1->>'factor' as factor_2,
-               (lc.risk_factors->1->>'contribution')::float8 as factor_2_contribution,
-               lc.risk_factors->1->>'explanation' as factor_2_explanation,
-               lc.risk_factors->2->>'factor' as factor_3,
-               (lc.risk_factors->2->>'contribution')::float8 as factor_3_contribution,
-               lc.risk_factors->2->>'explanation' as factor_3_explanation,
+               lc.risk_factor_1 as factor_1, lc.risk_factor_1_contribution as factor_1_contribution,
+               lc.risk_factor_1_explanation as factor_1_explanation,
+               lc.risk_factor_2 as factor_2, lc.risk_factor_2_contribution as factor_2_contribution,
+               lc.risk_factor_2_explanation as factor_2_explanation,
+               lc.risk_factor_3 as factor_3, lc.risk_factor_3_contribution as factor_3_contribution,
+               lc.risk_factor_3_explanation as factor_3_explanation,
                lc.risk_model_id, lc.risk_updated
         from learner_courses lc
         join learners l on l.id = lc.learner_id

@@ -228,15 +228,25 @@ pub async fn write_scores(
     // batch holds are marked stale by its commit and scored next round.
     sqlx::query!(
         r#"with s as (
-               select * from unnest($3::bigint[], $4::float8[], $5::text[], $6::text[], $7::bigint[])
-                   as s(learner_id, p, band, factors, version)
+               select u.learner_id, u.p, u.band, u.factors::jsonb as factors, u.version
+               from unnest($3::bigint[], $4::float8[], $5::text[], $6::text[], $7::bigint[])
+                   as u(learner_id, p, band, factors, version)
            ),
            free as materialized (
                select lc.learner_id from learner_courses lc join s using (learner_id)
                where lc.course_id = $1 for update of lc skip locked
            )
            update learner_courses lc
-           set risk_probability = s.p, risk_band = s.band, risk_factors = s.factors::jsonb,
+           set risk_probability = s.p, risk_band = s.band,
+               risk_factor_1 = s.factors->0->>'factor',
+               risk_factor_1_contribution = (s.factors->0->>'contribution')::float8,
+               risk_factor_1_explanation = s.factors->0->>'explanation',
+               risk_factor_2 = s.factors->1->>'factor',
+               risk_factor_2_contribution = (s.factors->1->>'contribution')::float8,
+               risk_factor_2_explanation = s.factors->1->>'explanation',
+               risk_factor_3 = s.factors->2->>'factor',
+               risk_factor_3_contribution = (s.factors->2->>'contribution')::float8,
+               risk_factor_3_explanation = s.factors->2->>'explanation',
                risk_model_id = $2, risk_updated = now(),
                risk_stale = (lc.xmin::text::bigint <> s.version)
            from s join free using (learner_id)
@@ -246,7 +256,10 @@ pub async fn write_scores(
         &scores.iter().map(|s| s.learner_id).collect::<Vec<_>>(),
         &scores.iter().map(|s| s.probability).collect::<Vec<_>>(),
         &scores.iter().map(|s| s.band.clone()).collect::<Vec<_>>(),
-        &scores.iter().map(|s| s.factors.to_string()).collect::<Vec<_>>(),
+        &scores
+            .iter()
+            .map(|s| s.factors.to_string())
+            .collect::<Vec<_>>(),
         &scores.iter().map(|s| s.version).collect::<Vec<_>>(),
     )
     .execute(pool)

@@ -125,4 +125,18 @@ async fn a_model_trained_on_one_run_ranks_another_run_at_week_four() {
             .is_some_and(|t| t.contains("course average")),
         "{top}"
     );
+    // Factors come largest first, each named.
+    let contribution = |i: usize| {
+        top[format!("factor_{i}_contribution")]
+            .as_f64()
+            .map(f64::abs)
+            .unwrap_or_else(|| panic!("factor_{i}_contribution in {top}"))
+    };
+    assert!(
+        contribution(1) >= contribution(2) && contribution(2) >= contribution(3),
+        "{top}"
+    );
+    for i in 1..=3 {
+        assert!(top[format!("factor_{i}")].is_string(), "{top}");
+    }
 }
