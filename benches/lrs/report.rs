@@ -134,7 +134,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         );
         let course = learners::setup(&url, &pool, args.course_learners).await?;
         settle_store(&pool).await?;
-        phases.push(learners::measure(&url, &course, 30).await?);
+        phases.push(learners::measure(&url, &course, learners::REQUESTS).await?);
     }
     let mut sustained_rate: Option<f64> = None;
     if args.runs("queries") {
