@@ -54,6 +54,10 @@ impl Server {
             .env("LRS_ADMIN_SECRET", SECRET)
             .env("LRS_LOG", "warn")
             .env("LRS_DB_POOL_SIZE", pool_size.to_string())
+            // Scheduled retraining is a daily job whose first check comes ten minutes after
+            // start: in a run of this length it would train a model in the middle of whichever
+            // phase was running then. The learner-list phase trains its model explicitly.
+            .env("LRS_ANALYTICS_RETRAIN_HOURS", "0")
             .env(
                 "LRS_ANALYTICS_WORKER",
                 std::env::var("BENCH_WORKER").unwrap_or_else(|_| "true".into()),
