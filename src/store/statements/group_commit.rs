@@ -8,6 +8,10 @@
 //! store it in one transaction. Each request still gets its answer only after its
 //! statements are committed, so nothing acknowledged can be lost.
 //!
+//! The queue needs no bound of its own: a request holds its place in the write budget
+//! (`LRS_MAX_STATEMENTS_IN_FLIGHT`, see `WriteGate`) until its answer arrives, so no more
+//! statements than the budget can be waiting here.
+//!
 //! A group is stored whole or not at all. When it fails (one submission conflicts with a
 //! stored statement, say), its submissions are stored again one by one, so that each request
 //! gets its own answer and one bad request never fails the others.
