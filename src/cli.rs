@@ -94,7 +94,7 @@ pub struct CreateArgs {
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
-    /// Base URL of the LRS (statements go to <URL>/xapi/statements).
+    /// Base URL of the LRS (statements go to URL/xapi/statements).
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub url: String,
     /// Key of a credential with statements/write (and analytics rights for the outcomes).
@@ -129,7 +129,7 @@ pub struct SimulateArgs {
     /// Requests in flight at once.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: u32,
-    /// Upload the learners' outcomes (pass, fail, withdrawn) to <URL>/analytics/outcomes.
+    /// Upload the learners' outcomes (pass, fail, withdrawn) to URL/analytics/outcomes.
     #[arg(long, value_enum, default_value = "upload")]
     pub outcomes: OutcomesArg,
     /// Write the statements to this file as JSON lines instead of posting them.
