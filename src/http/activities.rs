@@ -1,7 +1,7 @@
 //! The Activities Resource (Communication 2.5): the canonical definition of an Activity,
 //! merged from the statements that described it.
 //!
-//! https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#25-activities-resource
+//! <https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#25-activities-resource>
 
 use actix_web::{HttpRequest, HttpResponse, route, web};
 use serde_json::{Map, Value, json};

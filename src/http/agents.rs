@@ -1,7 +1,7 @@
 //! The Agents Resource (Communication 2.4): everything the LRS knows about an Agent, as a
 //! Person object.
 //!
-//! https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#24-agents-resource
+//! <https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#24-agents-resource>
 
 use actix_web::{HttpRequest, HttpResponse, route, web};
 use serde_json::{Map, Value, json};

@@ -1,7 +1,7 @@
 //! The Activity Profile Resource (Communication 2.7): documents about an Activity, for every
 //! Agent.
 //!
-//! https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#27-activity-profile-resource
+//! <https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#27-activity-profile-resource>
 
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, delete, post, put, route, web};

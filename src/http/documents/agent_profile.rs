@@ -1,7 +1,7 @@
 //! The Agent Profile Resource (Communication 2.6): documents about an Agent, for every
 //! Activity.
 //!
-//! https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#26-agent-profile-resource
+//! <https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#26-agent-profile-resource>
 
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, delete, post, put, route, web};

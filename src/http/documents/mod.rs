@@ -2,7 +2,7 @@
 //! (`/activities/state`), Activity Profile (`/activities/profile`) and Agent Profile
 //! (`/agents/profile`) differ only in the parameters that address a document.
 //!
-//! https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#22-documents-resources
+//! <https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#22-documents-resources>
 
 pub mod activity_profile;
 pub mod agent_profile;

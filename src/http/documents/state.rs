@@ -1,7 +1,7 @@
 //! The State Resource (Communication 2.3): documents an Activity keeps about an Agent, per
 //! registration.
 //!
-//! https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#23-state-resource
+//! <https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#23-state-resource>
 
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, delete, post, put, route, web};

@@ -1,6 +1,6 @@
 //! The Statement Resource (xAPI 1.0.3 Communication 2.1; IEEE 9274.1.1 4.1.6.1).
 //!
-//! https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#21-statement-resource
+//! <https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#21-statement-resource>
 
 mod body;
 mod cursor;
