@@ -94,13 +94,12 @@ fn json_body<T: Serialize + Sync>(
     rows: &[T],
     next: Option<&str>,
 ) -> Result<Vec<u8>, serde_json::Error> {
-    // Sized up front: growing a 9 MB buffer by doubling copied it over and over.
-    let mut body = Vec::with_capacity(rows.len().saturating_mul(1024).min(64 << 20));
+    let mut body = json_buffer(rows.len());
     body.extend_from_slice(b"{\"items\":[");
     if rows.len() >= PARALLEL_ROWS {
         let (first, second) = rows.split_at(rows.len() / 2);
         let (first, second) = std::thread::scope(|scope| {
-            let second = scope.spawn(|| items_json(second, Vec::new()));
+            let second = scope.spawn(|| items_json(second, json_buffer(second.len())));
             let first = items_json(first, body);
             let second = second
                 .join()
@@ -119,11 +118,14 @@ fn json_body<T: Serialize + Sync>(
     Ok(body)
 }
 
+/// A buffer for the JSON of `rows` rows, sized up front: growing a 9 MB buffer by doubling
+/// copied it over and over.
+fn json_buffer(rows: usize) -> Vec<u8> {
+    Vec::with_capacity(rows.saturating_mul(1024).min(64 << 20))
+}
+
 /// The rows as JSON objects separated by commas, appended to `out`.
 fn items_json<T: Serialize>(rows: &[T], mut out: Vec<u8>) -> Result<Vec<u8>, serde_json::Error> {
-    if out.capacity() == 0 {
-        out.reserve(rows.len().saturating_mul(1024).min(64 << 20));
-    }
     for (i, row) in rows.iter().enumerate() {
         if i > 0 {
             out.push(b',');
