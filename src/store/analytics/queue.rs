@@ -36,13 +36,25 @@ pub async fn claim(
 }
 
 pub async fn load(conn: &mut PgConnection, seqs: &[i64]) -> sqlx::Result<Vec<QueuedStatement>> {
-    sqlx::query_as!(
-        QueuedStatement,
+    let rows = sqlx::query!(
         "select seq, id, voided, statement from statements where seq = any($1) order by seq",
         seqs
     )
     .fetch_all(&mut *conn)
-    .await
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(QueuedStatement {
+                seq: row.seq,
+                id: row.id,
+                voided: row.voided,
+                // A failure fails the batch, whose statements are then applied one by one and
+                // this one recorded in `analytics_failures` (it cannot happen: the LRS wrote it).
+                statement: serde_json::from_str(&row.statement)
+                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            })
+        })
+        .collect()
 }
 
 /// Puts statements (back) on the queue.

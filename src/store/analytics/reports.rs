@@ -203,7 +203,13 @@ pub async fn trail_statements(
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.ts, r.statement)).collect())
+    rows.into_iter()
+        .map(|r| {
+            let statement =
+                serde_json::from_str(&r.statement).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            Ok((r.ts, statement))
+        })
+        .collect()
 }
 
 /// Records outcomes from a student-information system; creates unknown learners.

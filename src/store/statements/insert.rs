@@ -133,7 +133,7 @@ async fn try_insert(
         ),
         ins as (
             insert into statements (id, stored, voids, object_ref, credential_id, terms, statement, voided)
-            select i.id, i.stored, i.voids, i.object_ref, i.credential_id, i.terms::bigint[], i.statement::jsonb,
+            select i.id, i.stored, i.voids, i.object_ref, i.credential_id, i.terms::bigint[], i.statement,
                    -- voided in this batch, or by a voiding statement that arrived first
                    i.voided or (i.voids is null
                                 and exists (select 1 from statements v where v.voids = i.id))
@@ -264,7 +264,8 @@ async fn check_existing(
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
-    .map(|row| (row.id, row.statement))
+    // Stored text that does not parse (it cannot: the LRS wrote it) compares as different.
+    .filter_map(|row| Some((row.id, serde_json::from_str(&row.statement).ok()?)))
     .collect();
     for prepared in batch.iter().filter(|p| !inserted.contains(&p.index.id)) {
         let same = stored.get(&prepared.index.id).is_some_and(|existing| {

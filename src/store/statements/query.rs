@@ -33,7 +33,7 @@ pub async fn get_by_id(
 ) -> sqlx::Result<Option<StoredRow>> {
     sqlx::query_as!(
         StoredRow,
-        r#"select seq, stored, statement::text as "statement!"
+        r#"select seq, stored, statement
            from statements
            where id = $1 and voided = $2 and ($3::uuid is null or credential_id = $3)"#,
         id,
@@ -105,7 +105,7 @@ pub async fn query(pool: &PgPool, q: &StatementQuery) -> sqlx::Result<Vec<Stored
         (None, false) => {
             sqlx::query_as!(
                 StoredRow,
-                r#"select seq, stored, statement::text as "statement!"
+                r#"select seq, stored, statement
                    from statements
                    where not voided
                      and stored > coalesce($1::timestamptz, '-infinity') and stored <= coalesce($2::timestamptz, 'infinity')
@@ -127,7 +127,7 @@ pub async fn query(pool: &PgPool, q: &StatementQuery) -> sqlx::Result<Vec<Stored
         (None, true) => {
             sqlx::query_as!(
                 StoredRow,
-                r#"select seq, stored, statement::text as "statement!"
+                r#"select seq, stored, statement
                    from statements
                    where not voided
                      and stored > coalesce($1::timestamptz, '-infinity') and stored <= coalesce($2::timestamptz, 'infinity')
@@ -148,7 +148,7 @@ pub async fn query(pool: &PgPool, q: &StatementQuery) -> sqlx::Result<Vec<Stored
         (Some((driver, others)), false) => {
             sqlx::query_as!(
                 StoredRow,
-                r#"select s.seq, s.stored, s.statement::text as "statement!"
+                r#"select s.seq, s.stored, s.statement
                    from statement_terms d
                    join statements s on s.seq = d.seq
                    where d.term = $1
@@ -179,7 +179,7 @@ pub async fn query(pool: &PgPool, q: &StatementQuery) -> sqlx::Result<Vec<Stored
         (Some((driver, others)), true) => {
             sqlx::query_as!(
                 StoredRow,
-                r#"select s.seq, s.stored, s.statement::text as "statement!"
+                r#"select s.seq, s.stored, s.statement
                    from statement_terms d
                    join statements s on s.seq = d.seq
                    where d.term = $1
