@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::data::Templates;
-use crate::server::{KEY, SECRET};
+use crate::server::{key, secret};
 use crate::stats::{Phase, histogram, record};
 
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -38,7 +38,7 @@ pub async fn measure(
                 ticker.tick().await;
                 let _ = client
                     .post(&endpoint)
-                    .basic_auth(KEY, Some(SECRET))
+                    .basic_auth(key(), Some(secret()))
                     .header("X-Experience-API-Version", "1.0.3")
                     .header("Content-Type", "application/json")
                     .body(templates.batch(100))
@@ -65,7 +65,7 @@ pub async fn measure(
         });
         let posted = client
             .post(format!("{url}/xapi/statements"))
-            .basic_auth(KEY, Some(SECRET))
+            .basic_auth(key(), Some(secret()))
             .header("X-Experience-API-Version", "1.0.3")
             .json(&statement)
             .send()
@@ -84,7 +84,7 @@ pub async fn measure(
                 .get(format!(
                     "{url}/analytics/learners/courses?learner={learner}"
                 ))
-                .basic_auth(KEY, Some(SECRET))
+                .basic_auth(key(), Some(secret()))
                 .send()
                 .await;
             if let Ok(r) = response

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
 use crate::data::Templates;
-use crate::server::{KEY, SECRET};
+use crate::server::{key, secret};
 use crate::stats::{Phase, histogram, record};
 
 pub fn client(connections: usize) -> reqwest::Client {
@@ -49,7 +49,7 @@ pub async fn post_phase(
                 let sent = Instant::now();
                 let response = client
                     .post(&endpoint)
-                    .basic_auth(KEY, Some(SECRET))
+                    .basic_auth(key(), Some(secret()))
                     .header("X-Experience-API-Version", "1.0.3")
                     .header("Content-Type", "application/json")
                     .body(body)
@@ -119,7 +119,7 @@ pub async fn load(url: &str, templates: Arc<Templates>, total: u64, connections:
                 }
                 let response = client
                     .post(&endpoint)
-                    .basic_auth(KEY, Some(SECRET))
+                    .basic_auth(key(), Some(secret()))
                     .header("X-Experience-API-Version", "1.0.3")
                     .header("Content-Type", "application/json")
                     .body(templates.batch(n))

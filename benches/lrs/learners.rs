@@ -7,14 +7,14 @@ use lrs::analytics::simulator::{SimulationConfig, stream};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::server::{KEY, SECRET};
+use crate::server::{key, secret};
 use crate::stats::{Phase, histogram, record};
 
 fn target(url: &str) -> Target {
     Target {
         url: url.to_owned(),
-        key: KEY.to_owned(),
-        secret: SECRET.to_owned().into(),
+        key: key().to_owned(),
+        secret: secret().to_owned().into(),
     }
 }
 
@@ -73,7 +73,7 @@ pub async fn setup(url: &str, pool: &PgPool, learners: usize) -> anyhow::Result<
     let client = crate::ingest::client(1);
     let response = client
         .post(format!("{url}/analytics/models"))
-        .basic_auth(KEY, Some(SECRET))
+        .basic_auth(key(), Some(secret()))
         .json(&json!({"courses": [course_of(&labelled)], "cutoff_week": 4, "activate": true}))
         .send()
         .await?;
@@ -112,7 +112,7 @@ pub async fn measure(url: &str, course: &str, requests: usize) -> anyhow::Result
     let fetch = || async {
         client
             .get(&list)
-            .basic_auth(KEY, Some(SECRET))
+            .basic_auth(key(), Some(secret()))
             .send()
             .await?
             .bytes()

@@ -1,7 +1,8 @@
 //! The benchmark tool: ingest, queries and analytics measured against the PostgreSQL limit.
 //!
 //! `cargo bench --bench lrs` starts a release `lrs serve` on its own embedded cluster
-//! (synchronous commit on, as shipped), then, in one run:
+//! (synchronous commit on, as shipped), or measures a running LRS given by `--url` (with its
+//! database, `--database-url`), then, in one run:
 //!
 //! 1. ingest: POSTs of 1 and of 100 statements at 4 and 32 connections (statements/s, p50/p99);
 //! 2. the raw PostgreSQL rate for the same rows on the same server: single-row transactions,
@@ -47,12 +48,37 @@ pub struct Args {
     #[arg(long, default_value_t = 30)]
     pub freshness_seconds: u64,
     /// Where the embedded cluster lives (default: a fresh temporary directory).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "url")]
     pub data_dir: Option<PathBuf>,
+    /// Measure this running LRS (its base URL, e.g. http://127.0.0.1:8080) instead of starting
+    /// one. Its credential `--key` needs the `all` and `admin` scopes (the learner-list phase
+    /// trains a model and uploads outcomes).
+    #[arg(long, requires = "database_url")]
+    pub url: Option<String>,
+    /// With `--url`: the LRS's own PostgreSQL database. The raw baseline runs on the same
+    /// server, the store is settled before each read phase and the analytics are awaited
+    /// through it.
+    #[arg(long, env = "BENCH_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// With `--url`: the LRS process id, for its memory (not measured without it; a remote
+    /// LRS cannot be measured).
+    #[arg(long, requires = "url")]
+    pub pid: Option<u32>,
+    /// Key of the credential the bench uses (a started LRS gets it as its bootstrap credential).
+    #[arg(long, env = "BENCH_KEY", default_value = "bench")]
+    pub key: String,
+    /// Secret of that credential.
+    #[arg(
+        long,
+        env = "BENCH_SECRET",
+        default_value = "bench-secret",
+        hide_env_values = true
+    )]
+    pub secret: String,
     /// Write the figures here as JSON (default: target/bench/results.json).
     #[arg(long)]
     pub json: Option<PathBuf>,
-    /// LRS_DB_POOL_SIZE of the LRS under test.
+    /// LRS_DB_POOL_SIZE of the LRS this tool starts.
     #[arg(long, default_value_t = 32)]
     pub pool_size: u32,
     /// Only these ingest configurations (batch@connections, e.g. 100@32); default all four.
@@ -78,6 +104,7 @@ impl Args {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    server::set_credential(&args.key, &args.secret);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -9,7 +9,7 @@ use rand::seq::IndexedRandom;
 use serde_json::Value;
 
 use crate::data::Templates;
-use crate::server::{KEY, SECRET};
+use crate::server::{key, secret};
 use crate::stats::{Phase, histogram, record};
 
 fn encode(text: &str) -> String {
@@ -86,7 +86,7 @@ pub async fn filter_phase(
                 let sent = Instant::now();
                 let response = client
                     .get(format!("{url}/xapi/statements?{q}"))
-                    .basic_auth(KEY, Some(SECRET))
+                    .basic_auth(key(), Some(secret()))
                     .header("X-Experience-API-Version", "1.0.3")
                     .send()
                     .await;
@@ -136,7 +136,7 @@ pub async fn walk_more(url: &str, templates: &Templates, pages: usize) -> Phase 
         let sent = Instant::now();
         let response = client
             .get(format!("{url}{next}"))
-            .basic_auth(KEY, Some(SECRET))
+            .basic_auth(key(), Some(secret()))
             .header("X-Experience-API-Version", "1.0.3")
             .send()
             .await;

@@ -32,15 +32,23 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     eprintln!("generating statement templates from the simulator...");
     let templates = Arc::new(Templates::generate(60_000, 90));
     eprintln!("mean statement size: {:.0} bytes", templates.mean_bytes);
-    eprintln!("starting the LRS (release build, embedded PostgreSQL)...");
-    let server = Server::start(args.data_dir.clone(), args.pool_size)?;
+    let server = match (&args.url, &args.database_url) {
+        (Some(url), Some(database_url)) => {
+            eprintln!("measuring the LRS at {url}...");
+            Server::external(url, database_url, args.pid)
+        }
+        _ => {
+            eprintln!("starting the LRS (release build, embedded PostgreSQL)...");
+            Server::start(args.data_dir.clone(), args.pool_size)?
+        }
+    };
     let pool = PgPoolOptions::new()
         .max_connections(40)
         .connect(&server.database_url)
         .await?;
     let peak_rss = Arc::new(AtomicU64::new(0));
-    let sampler = {
-        let (peak, pid) = (peak_rss.clone(), server.pid);
+    let sampler = server.pid.map(|pid| {
+        let peak = peak_rss.clone();
         tokio::spawn(async move {
             loop {
                 let status =
@@ -56,7 +64,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         })
-    };
+    });
     let mut phases: Vec<Phase> = Vec::new();
     let mut notes: Vec<(String, Value)> = Vec::new();
     let url = server.url.clone();
@@ -142,7 +150,6 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             .fetch_one(&pool)
             .await?;
         let missing = (args.store_size as i64 - stored).max(0) as u64;
-        let started = chrono::Utc::now();
         eprintln!(
             "queries: loading {missing} statements to reach {}...",
             args.store_size
@@ -163,10 +170,19 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             ));
             phases.push(load);
         }
-        let ended = chrono::Utc::now();
         let stored: i64 = sqlx::query_scalar("select count(*) from statements")
             .fetch_one(&pool)
             .await?;
+        // `since` draws its instants from when the store's statements were stored (not from
+        // this run's load, which a kept or given store may not need).
+        let (first, last): (
+            Option<chrono::DateTime<chrono::Utc>>,
+            Option<chrono::DateTime<chrono::Utc>>,
+        ) = sqlx::query_as("select min(stored), max(stored) from statements")
+            .fetch_one(&pool)
+            .await?;
+        let now = chrono::Utc::now();
+        let (started, ended) = (first.unwrap_or(now), last.unwrap_or(now));
         notes.push((
             "statements in the store for the queries".into(),
             json!(stored),
@@ -216,17 +232,21 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         }
     }
 
-    sampler.abort();
-    let (rss, hwm) = server.memory();
-    let peak = (peak_rss.load(Ordering::Relaxed) as f64 / 1024.0).max(hwm);
-    print_table(&phases, &notes, rss, peak, templates.mean_bytes);
+    if let Some(sampler) = &sampler {
+        sampler.abort();
+    }
+    let memory = server.memory().map(|(rss, hwm)| {
+        let peak = (peak_rss.load(Ordering::Relaxed) as f64 / 1024.0).max(hwm);
+        (rss, peak)
+    });
+    print_table(&phases, &notes, memory, templates.mean_bytes);
     let machine = machine(&pool).await;
     let output = json!({
         "machine": machine,
         "mean_statement_bytes": templates.mean_bytes,
         "phases": phases,
         "notes": notes.iter().map(|(k, v)| json!({"what": k, "value": v})).collect::<Vec<_>>(),
-        "memory_mib": {"peak_rss": peak, "final_rss": rss},
+        "memory_mib": memory.map(|(rss, peak)| json!({"peak_rss": peak, "final_rss": rss})),
     });
     let path = args
         .json
@@ -265,7 +285,12 @@ async fn machine(pool: &sqlx::PgPool) -> Value {
     json!({"cpus": cpus, "cpu": cpu_model, "memory": memory, "postgres": postgres})
 }
 
-fn print_table(phases: &[Phase], notes: &[(String, Value)], rss: f64, peak: f64, mean_bytes: f64) {
+fn print_table(
+    phases: &[Phase],
+    notes: &[(String, Value)],
+    memory: Option<(f64, f64)>,
+    mean_bytes: f64,
+) {
     println!();
     println!(
         "{:<52} {:>12} {:>10} {:>10} {:>9}",
@@ -293,7 +318,12 @@ fn print_table(phases: &[Phase], notes: &[(String, Value)], rss: f64, peak: f64,
         println!("{what}: {value}");
     }
     println!("mean statement size: {mean_bytes:.0} bytes");
-    println!("LRS process memory: peak RSS {peak:.0} MiB, final {rss:.0} MiB");
+    match memory {
+        Some((rss, peak)) => {
+            println!("LRS process memory: peak RSS {peak:.0} MiB, final {rss:.0} MiB")
+        }
+        None => println!("LRS process memory: not measured (an LRS given by --url, without --pid)"),
+    }
 }
 
 /// Before a read phase: the store as it is a few minutes after its writes stopped. VACUUM

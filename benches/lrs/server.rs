@@ -1,17 +1,33 @@
-//! The LRS under test: a release `lrs serve` on a fresh embedded cluster, and its memory.
+//! The LRS under test: a release `lrs serve` on a fresh embedded cluster, or one given by URL,
+//! and its memory.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-pub const KEY: &str = "bench";
-pub const SECRET: &str = "bench-secret";
+static CREDENTIAL: OnceLock<(String, String)> = OnceLock::new();
+
+/// Sets the credential every phase uses (once, from the command line).
+pub fn set_credential(key: &str, secret: &str) {
+    let _ = CREDENTIAL.set((key.to_owned(), secret.to_owned()));
+}
+
+pub fn key() -> &'static str {
+    CREDENTIAL.get().map_or("bench", |c| c.0.as_str())
+}
+
+pub fn secret() -> &'static str {
+    CREDENTIAL.get().map_or("bench-secret", |c| c.1.as_str())
+}
 
 pub struct Server {
     pub url: String,
     pub database_url: String,
-    pub pid: u32,
-    child: Child,
+    /// The LRS process, when known (always for a started one).
+    pub pid: Option<u32>,
+    /// The process this tool started; None for an LRS given by URL.
+    child: Option<Child>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -50,8 +66,8 @@ impl Server {
             .env_remove("DATABASE_URL")
             .env("LRS_BIND", format!("127.0.0.1:{port}"))
             .env("LRS_DATA_DIR", &dir)
-            .env("LRS_ADMIN_KEY", KEY)
-            .env("LRS_ADMIN_SECRET", SECRET)
+            .env("LRS_ADMIN_KEY", key())
+            .env("LRS_ADMIN_SECRET", secret())
             .env("LRS_LOG", "warn")
             .env("LRS_DB_POOL_SIZE", pool_size.to_string())
             // Scheduled retraining is a daily job whose first check comes ten minutes after
@@ -72,8 +88,8 @@ impl Server {
                 "postgres://lrs@localhost/lrs?host={}",
                 socket_dir(&dir).display()
             ),
-            pid: child.id(),
-            child,
+            pid: Some(child.id()),
+            child: Some(child),
             _dir: temp,
         };
         let deadline = Instant::now() + Duration::from_secs(120);
@@ -91,10 +107,22 @@ impl Server {
         }
     }
 
-    /// Resident memory of the LRS process now and at its peak, in MiB.
-    pub fn memory(&self) -> (f64, f64) {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", self.pid)).unwrap_or_default();
+    /// A running LRS: nothing is started or stopped.
+    pub fn external(url: &str, database_url: &str, pid: Option<u32>) -> Server {
+        Server {
+            url: url.trim_end_matches('/').to_owned(),
+            database_url: database_url.to_owned(),
+            pid,
+            child: None,
+            _dir: None,
+        }
+    }
+
+    /// Resident memory of the LRS process now and at its peak, in MiB (None when its process
+    /// is not known).
+    pub fn memory(&self) -> Option<(f64, f64)> {
+        let pid = self.pid?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
         let field = |name: &str| {
             status
                 .lines()
@@ -103,16 +131,18 @@ impl Server {
                 .and_then(|kb| kb.parse::<f64>().ok())
                 .map_or(0.0, |kb| kb / 1024.0)
         };
-        (field("VmRSS:"), field("VmHWM:"))
+        Some((field("VmRSS:"), field("VmHWM:")))
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(self.pid as i32),
-            nix::sys::signal::Signal::SIGTERM,
-        );
-        let _ = self.child.wait();
+        if let Some(child) = &mut self.child {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(child.id() as i32),
+                nix::sys::signal::Signal::SIGTERM,
+            );
+            let _ = child.wait();
+        }
     }
 }
