@@ -4,6 +4,8 @@ use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::store::statements::parse_stored;
+
 /// A statement to apply.
 pub struct QueuedStatement {
     pub seq: i64,
@@ -50,8 +52,7 @@ pub async fn load(conn: &mut PgConnection, seqs: &[i64]) -> sqlx::Result<Vec<Que
                 voided: row.voided,
                 // A failure fails the batch, whose statements are then applied one by one and
                 // this one recorded in `analytics_failures` (it cannot happen: the LRS wrote it).
-                statement: serde_json::from_str(&row.statement)
-                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                statement: parse_stored(&row.statement)?,
             })
         })
         .collect()

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::PgPool;
 
-use crate::store::statements::sha256;
+use crate::store::statements::{parse_stored, sha256};
 
 #[derive(Debug, Clone)]
 pub struct CourseRow {
@@ -204,11 +204,7 @@ pub async fn trail_statements(
     .fetch_all(pool)
     .await?;
     rows.into_iter()
-        .map(|r| {
-            let statement =
-                serde_json::from_str(&r.statement).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-            Ok((r.ts, statement))
-        })
+        .map(|r| Ok((r.ts, parse_stored(&r.statement)?)))
         .collect()
 }
 

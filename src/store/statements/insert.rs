@@ -265,7 +265,7 @@ async fn check_existing(
     .await?
     .into_iter()
     // Stored text that does not parse (it cannot: the LRS wrote it) compares as different.
-    .filter_map(|row| Some((row.id, serde_json::from_str(&row.statement).ok()?)))
+    .filter_map(|row| Some((row.id, super::parse_stored(&row.statement).ok()?)))
     .collect();
     for prepared in batch.iter().filter(|p| !inserted.contains(&p.index.id)) {
         let same = stored.get(&prepared.index.id).is_some_and(|existing| {

@@ -15,3 +15,10 @@ pub use query::{
     AttachmentRow, Cursor, Lookup, StatementQuery, StoredRow, attachments, get_by_id, query,
 };
 pub use rows::{PARTITIONS, sha256};
+
+/// A stored statement's JSON text as a value. Statements are stored as the text the LRS
+/// serialised (migration 000008), so this fails only on text written by something else; the
+/// failure is a decode error, as a malformed column value would be.
+pub fn parse_stored(text: &str) -> sqlx::Result<serde_json::Value> {
+    serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
