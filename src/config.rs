@@ -289,13 +289,12 @@ impl Config {
         })
     }
 
-    /// The analytics rules these settings describe.
     /// The write budget in statements (`LRS_MAX_STATEMENTS_IN_FLIGHT`, or 200 per CPU).
     pub fn statements_in_flight(&self) -> usize {
         if self.max_statements_in_flight > 0 {
             return self.max_statements_in_flight;
         }
-        200 * std::thread::available_parallelism().map_or(2, usize::from)
+        200 * cpus()
     }
 
     /// Group-commit writer tasks (`LRS_STATEMENT_WRITERS`, or one per CPU).
@@ -303,9 +302,10 @@ impl Config {
         if self.statement_writers > 0 {
             return self.statement_writers;
         }
-        std::thread::available_parallelism().map_or(2, usize::from)
+        cpus()
     }
 
+    /// The analytics rules these settings describe.
     pub fn analytics(&self) -> AnalyticsSettings {
         AnalyticsSettings {
             course_types: self.analytics_course_types.clone(),
@@ -323,4 +323,10 @@ impl Config {
             ..AnalyticsSettings::default()
         }
     }
+}
+
+/// The CPUs this process may use (2 when the system cannot tell): the default of every
+/// per-CPU setting.
+pub fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from)
 }

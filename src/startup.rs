@@ -75,11 +75,7 @@ impl Application {
         });
         let limit = config.max_body_bytes;
         let openapi = http::openapi::openapi();
-        let workers = config.workers.unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(usize::from)
-                .unwrap_or(2)
-        });
+        let workers = config.workers.unwrap_or_else(crate::config::cpus);
 
         let server = HttpServer::new(move || {
             App::new()

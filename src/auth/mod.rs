@@ -44,9 +44,7 @@ impl Authenticator {
         Authenticator {
             pool,
             cache: VerificationCache::default(),
-            verifying: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, usize::from),
-            )),
+            verifying: Arc::new(tokio::sync::Semaphore::new(crate::config::cpus())),
         }
     }
 

@@ -4,7 +4,7 @@
 //! for one row, commit and its WAL flush) and the request pool a connection for all of it.
 //! Under many concurrent single-statement writers, that per-transaction work, not the rows,
 //! is what limits the rate. Small submissions therefore go through a queue; a few writer
-//! tasks each take whatever has queued up (up to [`GroupCommit::max_group_statements`]) and
+//! tasks each take whatever has queued up (up to [`MAX_GROUP_STATEMENTS`]) and
 //! store it in one transaction. Each request still gets its answer only after its
 //! statements are committed, so nothing acknowledged can be lost.
 //!
@@ -29,6 +29,9 @@ use super::insert::{InsertError, PreparedStatement, Submission, Writer, insert_s
 /// amortise their own transaction.
 pub const GROUPED_SUBMISSION_LIMIT: usize = 10;
 
+/// The most statements one grouped transaction holds.
+pub const MAX_GROUP_STATEMENTS: usize = 200;
+
 struct Pending {
     statements: Vec<PreparedStatement>,
     writer: Writer,
@@ -50,11 +53,6 @@ pub struct GroupCommit {
 }
 
 impl GroupCommit {
-    /// The most statements one grouped transaction holds.
-    pub const fn max_group_statements() -> usize {
-        200
-    }
-
     /// Starts `writers` writer tasks on the current runtime. They stop when the last handle
     /// to the queue is dropped; the returned handles let the caller abort them sooner.
     pub fn start(pool: PgPool, writers: usize) -> (GroupCommit, Vec<tokio::task::JoinHandle<()>>) {
@@ -113,7 +111,7 @@ fn take_group(first: Pending, receiver: &mut mpsc::UnboundedReceiver<Pending>) -
         members: vec![first],
         after: Vec::new(),
     };
-    while size < GroupCommit::max_group_statements() {
+    while size < MAX_GROUP_STATEMENTS {
         let Ok(next) = receiver.try_recv() else {
             break;
         };
