@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lrs::analytics::simulator::{SimulationConfig, stream};
+use lrs::store::statements::terms::{TermKind, own_terms, term};
 use serde_json::Value;
 
 pub struct Templates {
@@ -12,12 +13,59 @@ pub struct Templates {
     /// registration, so that every reuse of the pool is a new cohort of learners (as in a
     /// real store) rather than the same learners piling up statements at the same instants.
     bodies: Vec<Vec<String>>,
+    /// Each template's query terms as the LRS computes them (`statement_terms` rows), for the
+    /// raw baseline that writes them too.
+    terms: Vec<TemplateTerms>,
     next: AtomicUsize,
     pub agents: Vec<String>,
     pub verb_activities: Vec<(String, String)>,
     pub registrations: Vec<String>,
     pub courses: Vec<String>,
     pub mean_bytes: f64,
+    /// Mean query terms per statement (term rows the LRS writes for each).
+    pub mean_terms: f64,
+}
+
+/// A template's terms: those of every reuse, and those that name the learner or the
+/// registration and so differ at each reuse.
+struct TemplateTerms {
+    fixed: Vec<i64>,
+    per_cycle: Vec<i64>,
+}
+
+impl TemplateTerms {
+    /// The LRS's terms for the template, computed at two reuses to tell the two kinds apart.
+    /// The LRS also indexes the `authority` it adds, one Agent for every statement here.
+    fn of(parts: &[String]) -> TemplateTerms {
+        let terms = |cycle: &str| -> Vec<i64> {
+            let text = format!("{{\"id\":\"{}\",{}", uuid::Uuid::nil(), parts.join(cycle));
+            // A template the LRS could not index would give the raw baseline no term rows to
+            // write for it, and so a flattering rate: the simulator's statements all index.
+            let statement: Value =
+                serde_json::from_str(&text).expect("a template is one JSON statement");
+            let index = lrs::xapi::index_statement(&statement)
+                .unwrap_or_else(|e| panic!("a simulated statement the LRS cannot index: {e}"));
+            let mut terms = own_terms(&index);
+            terms.push(term(TermKind::RelatedAgent, "account:bench|authority"));
+            terms
+        };
+        let (first, second) = (terms("00000000"), terms("00000001"));
+        let (fixed, per_cycle) = first.into_iter().partition(|t| second.contains(t));
+        TemplateTerms { fixed, per_cycle }
+    }
+
+    /// The terms at reuse `cycle`: a learner's or registration's term becomes another, as the
+    /// LRS's would for another learner.
+    fn at(&self, cycle: u64) -> Vec<i64> {
+        let mut terms = self.fixed.clone();
+        terms.extend(self.per_cycle.iter().map(|t| {
+            let mut x = (*t as u64) ^ cycle.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (x ^ (x >> 31)) as i64
+        }));
+        terms
+    }
 }
 
 /// Replaced by the cycle number (8 hex digits) at each reuse.
@@ -94,24 +142,52 @@ impl Templates {
             bodies.push(text[1..].split(CYCLE).map(str::to_owned).collect());
         }
         let mean_bytes = bytes as f64 / bodies.len().max(1) as f64;
+        let terms: Vec<TemplateTerms> = bodies
+            .iter()
+            .map(|parts: &Vec<String>| TemplateTerms::of(parts))
+            .collect();
+        let mean_terms = terms
+            .iter()
+            .map(|t| (t.fixed.len() + t.per_cycle.len()) as f64)
+            .sum::<f64>()
+            / terms.len().max(1) as f64;
         Templates {
             bodies,
+            terms,
             next: AtomicUsize::new(0),
             agents,
             verb_activities,
             registrations,
             courses,
             mean_bytes,
+            mean_terms,
         }
     }
 
     /// The next statement as JSON, with a fresh id.
     pub fn statement(&self) -> (uuid::Uuid, String) {
+        let (id, json, _) = self.next_statement(false);
+        (id, json)
+    }
+
+    /// The next statement as JSON, with a fresh id, and its query terms.
+    pub fn statement_with_terms(&self) -> (uuid::Uuid, String, Vec<i64>) {
+        self.next_statement(true)
+    }
+
+    fn next_statement(&self, with_terms: bool) -> (uuid::Uuid, String, Vec<i64>) {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        let parts = &self.bodies[n % self.bodies.len()];
-        let cycle = format!("{:08x}", n / self.bodies.len());
+        let template = n % self.bodies.len();
+        let cycle = n / self.bodies.len();
+        let parts = &self.bodies[template];
         let id = uuid::Uuid::new_v4();
-        (id, format!("{{\"id\":\"{id}\",{}", parts.join(&cycle)))
+        let json = format!("{{\"id\":\"{id}\",{}", parts.join(&format!("{cycle:08x}")));
+        let terms = if with_terms {
+            self.terms[template].at(cycle as u64)
+        } else {
+            Vec::new()
+        };
+        (id, json, terms)
     }
 
     /// A learner or registration from the pool in one of the cohorts posted so far.

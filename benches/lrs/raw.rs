@@ -1,6 +1,11 @@
 //! The raw PostgreSQL rate for the same rows on the same server: what a perfect LRS, doing
 //! nothing but inserting, would reach. The table has the same columns and indexes as
-//! `statements`.
+//! `statements`, and each row carries the statement's JSON text and its terms array, as the
+//! LRS stores them.
+//!
+//! A second baseline also writes each statement's query-index rows (`statement_terms`, about
+//! ten per statement) in the same transaction: the database's share of what the LRS must write
+//! for its filters, so that the LRS's own overhead can be read apart from its schema's.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,11 +24,17 @@ pub async fn setup(pool: &PgPool) -> anyhow::Result<()> {
     sqlx::query("create table bench_raw (like statements including all)")
         .execute(pool)
         .await?;
+    sqlx::query("drop table if exists bench_raw_terms")
+        .execute(pool)
+        .await?;
+    sqlx::query("create table bench_raw_terms (like statement_terms including all)")
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
 pub async fn cleanup(pool: &PgPool) -> anyhow::Result<()> {
-    sqlx::query("drop table if exists bench_raw")
+    sqlx::query("drop table if exists bench_raw, bench_raw_terms")
         .execute(pool)
         .await?;
     Ok(())
@@ -37,6 +48,8 @@ pub enum Method {
     MultiRow(usize),
     /// COPY of `n` rows per command.
     Copy(usize),
+    /// `n` rows per transaction with their term rows.
+    WithTerms(usize),
 }
 
 pub async fn phase(
@@ -64,6 +77,7 @@ pub async fn phase(
                     Method::SingleRow => insert(&pool, &templates, 1).await,
                     Method::MultiRow(n) => insert(&pool, &templates, n).await,
                     Method::Copy(n) => copy(&pool, &templates, n).await,
+                    Method::WithTerms(n) => insert_with_terms(&pool, &templates, n).await,
                 };
                 record(&mut local, sent.elapsed());
                 ops.fetch_add(1, Ordering::Relaxed);
@@ -89,6 +103,9 @@ pub async fn phase(
         Method::SingleRow => format!("raw PostgreSQL 1-row transactions @ {connections}"),
         Method::MultiRow(n) => format!("raw PostgreSQL {n}-row INSERT @ {connections}"),
         Method::Copy(n) => format!("raw PostgreSQL COPY {n} rows @ {connections}"),
+        Method::WithTerms(n) => {
+            format!("raw PostgreSQL {n}-row transactions with term rows @ {connections}")
+        }
     };
     let hist = hist.lock().await;
     Phase::new(
@@ -103,34 +120,72 @@ pub async fn phase(
 
 /// One transaction inserting `n` rows (BEGIN, INSERT ... SELECT FROM unnest, COMMIT).
 async fn insert(pool: &PgPool, templates: &Templates, n: usize) -> anyhow::Result<u64> {
-    let mut ids = Vec::with_capacity(n);
-    let mut statements = Vec::with_capacity(n);
-    for _ in 0..n {
-        let (id, json) = templates.statement();
-        ids.push(id);
-        statements.push(json);
-    }
+    let (ids, statements, terms) = rows(templates, n);
     let mut tx = pool.begin().await?;
     sqlx::query(
         "insert into bench_raw (id, stored, terms, statement)
-         select id, now(), '{}', s::jsonb from unnest($1::uuid[], $2::text[]) as t(id, s)",
+         select id, now(), t::bigint[], s from unnest($1::uuid[], $2::text[], $3::text[]) as u(id, s, t)",
     )
     .bind(&ids)
     .bind(&statements)
+    .bind(&terms)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(n as u64)
 }
 
+/// One transaction inserting `n` rows and their term rows, in one statement as the LRS does.
+async fn insert_with_terms(pool: &PgPool, templates: &Templates, n: usize) -> anyhow::Result<u64> {
+    let (ids, statements, terms) = rows(templates, n);
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "with ins as (
+             insert into bench_raw (id, stored, terms, statement)
+             select id, now(), t::bigint[], s
+             from unnest($1::uuid[], $2::text[], $3::text[]) as u(id, s, t)
+             returning seq, stored, terms
+         )
+         insert into bench_raw_terms (term, stored, seq)
+         select unnest(terms), stored, seq from ins",
+    )
+    .bind(&ids)
+    .bind(&statements)
+    .bind(&terms)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(n as u64)
+}
+
+/// `n` statements: ids, JSON texts and terms as array literals (as the LRS binds them).
+fn rows(templates: &Templates, n: usize) -> (Vec<uuid::Uuid>, Vec<String>, Vec<String>) {
+    let mut ids = Vec::with_capacity(n);
+    let mut statements = Vec::with_capacity(n);
+    let mut terms = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (id, json, statement_terms) = templates.statement_with_terms();
+        ids.push(id);
+        statements.push(json);
+        terms.push(array_literal(&statement_terms));
+    }
+    (ids, statements, terms)
+}
+
+fn array_literal(terms: &[i64]) -> String {
+    let inner: Vec<String> = terms.iter().map(i64::to_string).collect();
+    format!("{{{}}}", inner.join(","))
+}
+
 async fn copy(pool: &PgPool, templates: &Templates, n: usize) -> anyhow::Result<u64> {
     let mut data = String::with_capacity(n * 1500);
     let now = chrono::Utc::now().to_rfc3339();
     for _ in 0..n {
-        let (id, json) = templates.statement();
+        let (id, json, terms) = templates.statement_with_terms();
         // COPY text format: backslashes are escapes.
         data.push_str(&format!(
-            "{id}\t{now}\t{{}}\t{}\n",
+            "{id}\t{now}\t{}\t{}\n",
+            array_literal(&terms),
             json.replace('\\', "\\\\")
         ));
     }

@@ -16,12 +16,9 @@ use crate::server::Server;
 use crate::stats::Phase;
 use crate::{freshness, ingest, learners, queries, raw};
 
-fn ratio(lrs: &mut Phase, raw: Option<&Phase>) {
-    if let Some(raw) = raw
-        && raw.items_per_second > 0.0
-    {
-        lrs.ratio_to_raw = Some(lrs.items_per_second / raw.items_per_second);
-    }
+fn ratio(lrs: &Phase, raw: Option<&Phase>) -> Option<f64> {
+    raw.filter(|raw| raw.items_per_second > 0.0)
+        .map(|raw| lrs.items_per_second / raw.items_per_second)
 }
 
 fn find<'a>(phases: &'a [Phase], name: &str) -> Option<&'a Phase> {
@@ -31,7 +28,10 @@ fn find<'a>(phases: &'a [Phase], name: &str) -> Option<&'a Phase> {
 pub async fn run(args: Args) -> anyhow::Result<()> {
     eprintln!("generating statement templates from the simulator...");
     let templates = Arc::new(Templates::generate(60_000, 90));
-    eprintln!("mean statement size: {:.0} bytes", templates.mean_bytes);
+    eprintln!(
+        "mean statement size: {:.0} bytes, {:.1} query terms",
+        templates.mean_bytes, templates.mean_terms
+    );
     let server = match (&args.url, &args.database_url) {
         (Some(url), Some(database_url)) => {
             eprintln!("measuring the LRS at {url}...");
@@ -98,6 +98,10 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             (Method::MultiRow(100), 4),
             (Method::MultiRow(100), 32),
             (Method::Copy(1000), 4),
+            (Method::WithTerms(1), 4),
+            (Method::WithTerms(1), 32),
+            (Method::WithTerms(100), 4),
+            (Method::WithTerms(100), 32),
         ] {
             let phase =
                 raw::phase(&pool, templates.clone(), method, connections, args.phase()).await;
@@ -106,27 +110,27 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         }
         raw::cleanup(&pool).await?;
     }
-    for (lrs, raw) in [
-        (
-            "LRS POST 1 statement @ 4",
-            "raw PostgreSQL 1-row transactions @ 4",
-        ),
-        (
-            "LRS POST 1 statement @ 32",
-            "raw PostgreSQL 1-row transactions @ 32",
-        ),
-        (
-            "LRS POST 100 statements @ 4",
-            "raw PostgreSQL 100-row INSERT @ 4",
-        ),
-        (
-            "LRS POST 100 statements @ 32",
-            "raw PostgreSQL 100-row INSERT @ 32",
-        ),
-    ] {
-        let raw = find(&phases, raw).cloned();
+    for (batch, connections) in [(1, 4), (1, 32), (100, 4), (100, 32)] {
+        let statements = if batch == 1 {
+            "statement"
+        } else {
+            "statements"
+        };
+        let lrs = format!("LRS POST {batch} {statements} @ {connections}");
+        let raw = if batch == 1 {
+            format!("raw PostgreSQL 1-row transactions @ {connections}")
+        } else {
+            format!("raw PostgreSQL {batch}-row INSERT @ {connections}")
+        };
+        let with_terms =
+            format!("raw PostgreSQL {batch}-row transactions with term rows @ {connections}");
+        let (raw, with_terms) = (
+            find(&phases, &raw).cloned(),
+            find(&phases, &with_terms).cloned(),
+        );
         if let Some(phase) = phases.iter_mut().find(|p| p.name == lrs) {
-            ratio(phase, raw.as_ref());
+            phase.ratio_to_raw = ratio(phase, raw.as_ref());
+            phase.ratio_to_raw_with_terms = ratio(phase, with_terms.as_ref());
         }
     }
     let max_rate = phases
@@ -244,6 +248,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let output = json!({
         "machine": machine,
         "mean_statement_bytes": templates.mean_bytes,
+        "mean_statement_terms": templates.mean_terms,
         "phases": phases,
         "notes": notes.iter().map(|(k, v)| json!({"what": k, "value": v})).collect::<Vec<_>>(),
         "memory_mib": memory.map(|(rss, peak)| json!({"peak_rss": peak, "final_rss": rss})),
@@ -293,19 +298,20 @@ fn print_table(
 ) {
     println!();
     println!(
-        "{:<52} {:>12} {:>10} {:>10} {:>9}",
-        "phase", "items/s", "p50 ms", "p99 ms", "vs raw"
+        "{:<60} {:>10} {:>9} {:>9} {:>7} {:>13}",
+        "phase", "items/s", "p50 ms", "p99 ms", "vs raw", "vs raw+terms"
     );
-    println!("{}", "-".repeat(97));
+    println!("{}", "-".repeat(113));
     for p in phases {
-        let ratio = p.ratio_to_raw.map_or(String::new(), |r| format!("{r:.2}x"));
+        let shown = |r: Option<f64>| r.map_or(String::new(), |r| format!("{r:.2}x"));
         println!(
-            "{:<52} {:>12.0} {:>10.2} {:>10.2} {:>9}{}",
+            "{:<60} {:>10.0} {:>9.2} {:>9.2} {:>7} {:>13}{}",
             p.name,
             p.items_per_second,
             p.p50_ms,
             p.p99_ms,
-            ratio,
+            shown(p.ratio_to_raw),
+            shown(p.ratio_to_raw_with_terms),
             if p.errors > 0 {
                 format!("  ({} errors)", p.errors)
             } else {

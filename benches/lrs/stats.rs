@@ -30,6 +30,9 @@ pub struct Phase {
     pub errors: u64,
     /// LRS rate / raw PostgreSQL rate, where a raw counterpart exists.
     pub ratio_to_raw: Option<f64>,
+    /// LRS rate / raw rate of the same rows written with their term rows (the query index the
+    /// LRS maintains): the LRS's overhead beyond what its schema asks of the database.
+    pub ratio_to_raw_with_terms: Option<f64>,
 }
 
 impl Phase {
@@ -56,6 +59,7 @@ impl Phase {
             p99_ms: hist.value_at_quantile(0.99) as f64 / 1000.0,
             errors,
             ratio_to_raw: None,
+            ratio_to_raw_with_terms: None,
         }
     }
 }
