@@ -2,6 +2,7 @@
 //! voided flags, canonical Activity definitions and agents, deduplicated the way one
 //! `INSERT ... ON CONFLICT` statement needs.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
@@ -52,7 +53,7 @@ impl Rows {
             .flat_map(|s| s.statements)
             .filter_map(|p| p.index.voids)
             .collect();
-        let mut definitions: Vec<(String, Value, Uuid)> = Vec::new();
+        let mut definitions: Vec<(&str, &Value, Uuid)> = Vec::new();
         let mut agents: HashMap<String, (Value, Vec<String>, Uuid)> = HashMap::new();
 
         let statements = submissions
@@ -75,7 +76,7 @@ impl Rows {
             rows.stored.push(prepared.stored);
             rows.voids.push(index.voids);
             rows.object_refs.push(index.object_statement_ref);
-            rows.statements.push(prepared.statement.to_string());
+            rows.statements.push(json_text(&prepared.statement));
             rows.voided
                 .push(index.voids.is_none() && voided_in_batch.contains(&index.id));
             rows.terms.push(array_literal(&terms));
@@ -84,7 +85,7 @@ impl Rows {
             if writer.may_define {
                 for activity in &index.activities {
                     if let Some(definition) = &activity.definition {
-                        definitions.push((activity.id.clone(), definition.clone(), index.id));
+                        definitions.push((&activity.id, definition, index.id));
                     }
                 }
             }
@@ -105,23 +106,34 @@ impl Rows {
 
         // One row per Activity: ON CONFLICT DO UPDATE cannot touch a row twice in one
         // statement, so definitions of the same Activity within the batch merge here first.
-        let mut merged: Vec<(String, Value, Uuid)> = Vec::new();
+        // Most statements about an Activity repeat its definition word for word, which cannot
+        // change the merge: those are compared, not merged (merging copies both).
+        let mut merged: Vec<(&str, Cow<'_, Value>, Uuid)> = Vec::new();
+        let mut position: HashMap<&str, usize> = HashMap::new();
         for (id, definition, source) in definitions {
-            match merged.iter_mut().find(|(existing, _, _)| *existing == id) {
-                Some(entry) => entry.1 = merge_definition(&entry.1, &definition),
-                None => merged.push((id, definition, source)),
+            match position.get(id) {
+                Some(&i) => {
+                    let current = &mut merged[i].1;
+                    if **current != *definition {
+                        *current = Cow::Owned(merge_definition(current, definition));
+                    }
+                }
+                None => {
+                    position.insert(id, merged.len());
+                    merged.push((id, Cow::Borrowed(definition), source));
+                }
             }
         }
         for (id, definition, source) in merged {
-            rows.definition_shas.push(sha256(&id));
-            rows.definition_ids.push(id);
-            rows.definitions.push(definition.to_string());
+            rows.definition_shas.push(sha256(id));
+            rows.definition_ids.push(id.to_owned());
+            rows.definitions.push(json_text(&definition));
             rows.definition_sources.push(source);
         }
         for (ifi, (agent, names, source)) in agents {
             rows.agent_shas.push(sha256(&ifi));
             rows.agent_ifis.push(ifi);
-            rows.agent_values.push(agent.to_string());
+            rows.agent_values.push(json_text(&agent));
             rows.agent_names.push(text_array_literal(&names));
             rows.agent_sources.push(source);
         }
@@ -174,6 +186,14 @@ fn merge_definition(old: &Value, new: &Value) -> Value {
         merged.insert(key.clone(), united);
     }
     Value::Object(merged)
+}
+
+/// A value's JSON text. `serde_json::to_string` writes into a byte buffer, whereas `Value`'s
+/// `Display` (`to_string()`) goes through `fmt::Write` piece by piece: serialising the
+/// statements that way was 44% of building a batch's rows in a profile of POST 100 @ 4.
+/// Serialising a `Value` cannot fail; the fallback only keeps this function total.
+fn json_text(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| value.to_string())
 }
 
 fn array_literal(terms: &[i64]) -> String {

@@ -109,3 +109,54 @@ async fn a_conflict_at_the_end_of_a_batch_stores_nothing() {
     let ids = all_ids(|path| app.xapi(Method::GET, path), &verb_query(&verb)).await;
     assert_eq!(ids, vec![taken], "only the statement stored before remains");
 }
+
+#[tokio::test]
+async fn definitions_of_one_activity_within_a_batch_merge_into_one() {
+    // Communication 2.5: the canonical definition unites what statements say about an
+    // Activity. Within one batch, a repeated definition changes nothing and a different one
+    // adds its languages.
+    // Arrange
+    let app = spawn_app().await;
+    let activity = format!("http://example.com/activities/batch-{}", fresh_id());
+    let about = |id: &str, definition: Value| {
+        json!({
+            "id": id,
+            "actor": {"mbox": "mailto:batch-definer@example.com"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+            "object": {"id": activity, "definition": definition}
+        })
+    };
+    let batch = vec![
+        about(&fresh_id(), json!({"name": {"en-US": "first"}})),
+        about(&fresh_id(), json!({"name": {"en-US": "first"}})),
+        about(
+            &fresh_id(),
+            json!({"name": {"fr-FR": "premier"}, "description": {"en-US": "the one"}}),
+        ),
+        about(&fresh_id(), json!({"name": {"en-US": "first"}})),
+    ];
+
+    // Act
+    let response = app
+        .xapi(Method::POST, "/xapi/statements")
+        .json(&batch)
+        .send()
+        .await
+        .expect("request");
+
+    // Assert
+    assert_eq!(response.status().as_u16(), 200);
+    let query: String = form_urlencoded::byte_serialize(activity.as_bytes()).collect();
+    let described: Value = app
+        .xapi(Method::GET, &format!("/xapi/activities?activityId={query}"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        described["definition"],
+        json!({"name": {"en-US": "first", "fr-FR": "premier"}, "description": {"en-US": "the one"}})
+    );
+}
