@@ -74,10 +74,10 @@ pub async fn phase(
             while Instant::now() < deadline {
                 let sent = Instant::now();
                 let result = match method {
-                    Method::SingleRow => insert(&pool, &templates, 1).await,
-                    Method::MultiRow(n) => insert(&pool, &templates, n).await,
+                    Method::SingleRow => insert(&pool, &templates, 1, INSERT).await,
+                    Method::MultiRow(n) => insert(&pool, &templates, n, INSERT).await,
                     Method::Copy(n) => copy(&pool, &templates, n).await,
-                    Method::WithTerms(n) => insert_with_terms(&pool, &templates, n).await,
+                    Method::WithTerms(n) => insert(&pool, &templates, n, INSERT_WITH_TERMS).await,
                 };
                 record(&mut local, sent.elapsed());
                 ops.fetch_add(1, Ordering::Relaxed);
@@ -118,42 +118,35 @@ pub async fn phase(
     )
 }
 
-/// One transaction inserting `n` rows (BEGIN, INSERT ... SELECT FROM unnest, COMMIT).
-async fn insert(pool: &PgPool, templates: &Templates, n: usize) -> anyhow::Result<u64> {
-    let (ids, statements, terms) = rows(templates, n);
-    let mut tx = pool.begin().await?;
-    sqlx::query(
-        "insert into bench_raw (id, stored, terms, statement)
-         select id, now(), t::bigint[], s from unnest($1::uuid[], $2::text[], $3::text[]) as u(id, s, t)",
-    )
-    .bind(&ids)
-    .bind(&statements)
-    .bind(&terms)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(n as u64)
-}
+/// The rows alone.
+const INSERT: &str = "insert into bench_raw (id, stored, terms, statement)
+     select id, now(), t::bigint[], s from unnest($1::uuid[], $2::text[], $3::text[]) as u(id, s, t)";
 
-/// One transaction inserting `n` rows and their term rows, in one statement as the LRS does.
-async fn insert_with_terms(pool: &PgPool, templates: &Templates, n: usize) -> anyhow::Result<u64> {
+/// The rows and their term rows, in one statement as the LRS writes them.
+const INSERT_WITH_TERMS: &str = "with ins as (
+         insert into bench_raw (id, stored, terms, statement)
+         select id, now(), t::bigint[], s
+         from unnest($1::uuid[], $2::text[], $3::text[]) as u(id, s, t)
+         returning seq, stored, terms
+     )
+     insert into bench_raw_terms (term, stored, seq)
+     select unnest(terms), stored, seq from ins";
+
+/// One transaction of `n` statements (BEGIN, the insert, COMMIT).
+async fn insert(
+    pool: &PgPool,
+    templates: &Templates,
+    n: usize,
+    sql: &'static str,
+) -> anyhow::Result<u64> {
     let (ids, statements, terms) = rows(templates, n);
     let mut tx = pool.begin().await?;
-    sqlx::query(
-        "with ins as (
-             insert into bench_raw (id, stored, terms, statement)
-             select id, now(), t::bigint[], s
-             from unnest($1::uuid[], $2::text[], $3::text[]) as u(id, s, t)
-             returning seq, stored, terms
-         )
-         insert into bench_raw_terms (term, stored, seq)
-         select unnest(terms), stored, seq from ins",
-    )
-    .bind(&ids)
-    .bind(&statements)
-    .bind(&terms)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(sql)
+        .bind(&ids)
+        .bind(&statements)
+        .bind(&terms)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(n as u64)
 }
