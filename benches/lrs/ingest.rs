@@ -10,6 +10,12 @@ use crate::data::Templates;
 use crate::server::{key, secret};
 use crate::stats::{Phase, histogram, record};
 
+/// The name of a POST phase (the report pairs it with its raw counterparts by name).
+pub fn phase_name(batch: usize, connections: usize) -> String {
+    let plural = if batch == 1 { "" } else { "s" };
+    format!("LRS POST {batch} statement{plural} @ {connections}")
+}
+
 pub fn client(connections: usize) -> reqwest::Client {
     reqwest::Client::builder()
         .pool_max_idle_per_host(connections)
@@ -80,10 +86,7 @@ pub async fn post_phase(
     let elapsed = started.elapsed();
     let hist = hist.lock().await;
     Phase::new(
-        &format!(
-            "LRS POST {batch} statement{} @ {connections}",
-            if batch == 1 { "" } else { "s" }
-        ),
+        &phase_name(batch, connections),
         statements.load(Ordering::Relaxed),
         requests.load(Ordering::Relaxed),
         elapsed,

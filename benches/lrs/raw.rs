@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use lrs::store::statements::terms::array_literal;
 use sqlx::postgres::{PgPool, PgPoolCopyExt};
 use tokio::sync::Mutex;
 
@@ -18,13 +19,8 @@ use crate::data::Templates;
 use crate::stats::{Phase, histogram, record};
 
 pub async fn setup(pool: &PgPool) -> anyhow::Result<()> {
-    sqlx::query("drop table if exists bench_raw")
-        .execute(pool)
-        .await?;
+    cleanup(pool).await?;
     sqlx::query("create table bench_raw (like statements including all)")
-        .execute(pool)
-        .await?;
-    sqlx::query("drop table if exists bench_raw_terms")
         .execute(pool)
         .await?;
     sqlx::query("create table bench_raw_terms (like statement_terms including all)")
@@ -38,6 +34,18 @@ pub async fn cleanup(pool: &PgPool) -> anyhow::Result<()> {
         .execute(pool)
         .await?;
     Ok(())
+}
+
+/// The name of a raw phase (the report pairs it with its LRS counterpart by name).
+pub fn phase_name(method: Method, connections: usize) -> String {
+    match method {
+        Method::SingleRow => format!("raw PostgreSQL 1-row transactions @ {connections}"),
+        Method::MultiRow(n) => format!("raw PostgreSQL {n}-row INSERT @ {connections}"),
+        Method::Copy(n) => format!("raw PostgreSQL COPY {n} rows @ {connections}"),
+        Method::WithTerms(n) => {
+            format!("raw PostgreSQL {n}-row transactions with term rows @ {connections}")
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -99,17 +107,9 @@ pub async fn phase(
     for task in tasks {
         let _ = task.await;
     }
-    let name = match method {
-        Method::SingleRow => format!("raw PostgreSQL 1-row transactions @ {connections}"),
-        Method::MultiRow(n) => format!("raw PostgreSQL {n}-row INSERT @ {connections}"),
-        Method::Copy(n) => format!("raw PostgreSQL COPY {n} rows @ {connections}"),
-        Method::WithTerms(n) => {
-            format!("raw PostgreSQL {n}-row transactions with term rows @ {connections}")
-        }
-    };
     let hist = hist.lock().await;
     Phase::new(
-        &name,
+        &phase_name(method, connections),
         rows.load(Ordering::Relaxed),
         ops.load(Ordering::Relaxed),
         started.elapsed(),
@@ -163,11 +163,6 @@ fn rows(templates: &Templates, n: usize) -> (Vec<uuid::Uuid>, Vec<String>, Vec<S
         terms.push(array_literal(&statement_terms));
     }
     (ids, statements, terms)
-}
-
-fn array_literal(terms: &[i64]) -> String {
-    let inner: Vec<String> = terms.iter().map(i64::to_string).collect();
-    format!("{{{}}}", inner.join(","))
 }
 
 async fn copy(pool: &PgPool, templates: &Templates, n: usize) -> anyhow::Result<u64> {

@@ -111,22 +111,19 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         raw::cleanup(&pool).await?;
     }
     for (batch, connections) in [(1, 4), (1, 32), (100, 4), (100, 32)] {
-        let statements = if batch == 1 {
-            "statement"
+        let lrs = ingest::phase_name(batch, connections);
+        let plain = if batch == 1 {
+            Method::SingleRow
         } else {
-            "statements"
+            Method::MultiRow(batch)
         };
-        let lrs = format!("LRS POST {batch} {statements} @ {connections}");
-        let raw = if batch == 1 {
-            format!("raw PostgreSQL 1-row transactions @ {connections}")
-        } else {
-            format!("raw PostgreSQL {batch}-row INSERT @ {connections}")
-        };
-        let with_terms =
-            format!("raw PostgreSQL {batch}-row transactions with term rows @ {connections}");
         let (raw, with_terms) = (
-            find(&phases, &raw).cloned(),
-            find(&phases, &with_terms).cloned(),
+            find(&phases, &raw::phase_name(plain, connections)).cloned(),
+            find(
+                &phases,
+                &raw::phase_name(Method::WithTerms(batch), connections),
+            )
+            .cloned(),
         );
         if let Some(phase) = phases.iter_mut().find(|p| p.name == lrs) {
             phase.ratio_to_raw = ratio(phase, raw.as_ref());

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::insert::Submission;
-use super::terms::own_terms;
+use super::terms::{array_literal, own_terms};
 use crate::xapi::StatementIndex;
 
 /// Column arrays for the `unnest` insert.
@@ -194,11 +194,6 @@ fn merge_definition(old: &Value, new: &Value) -> Value {
 /// Serialising a `Value` cannot fail; the fallback only keeps this function total.
 fn json_text(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| value.to_string())
-}
-
-fn array_literal(terms: &[i64]) -> String {
-    let inner: Vec<String> = terms.iter().map(i64::to_string).collect();
-    format!("{{{}}}", inner.join(","))
 }
 
 /// A PostgreSQL text[] literal with every element quoted and escaped.

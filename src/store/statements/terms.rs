@@ -57,6 +57,12 @@ pub fn verb_activity_term(verb: &str, activity: &str) -> i64 {
     term(TermKind::VerbActivity, &format!("{verb} {activity}"))
 }
 
+/// Terms as a PostgreSQL `bigint[]` literal (`{1,2,3}`), the form the insert binds them in.
+pub fn array_literal(terms: &[i64]) -> String {
+    let inner: Vec<String> = terms.iter().map(i64::to_string).collect();
+    format!("{{{}}}", inner.join(","))
+}
+
 /// A statement's own terms (not those it inherits through a StatementRef), deduplicated.
 pub fn own_terms(index: &StatementIndex) -> Vec<i64> {
     let mut terms = vec![term(TermKind::Verb, &index.verb_id)];
