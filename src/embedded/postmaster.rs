@@ -108,6 +108,10 @@ impl Postmaster {
                 "fsync=off",
                 "synchronous_commit=off",
                 "full_page_writes=off",
+                // The default 1 GB of WAL before a checkpoint is disk that a test run (one
+                // database per test) does not need.
+                "max_wal_size=128MB",
+                "min_wal_size=32MB",
             ] {
                 command.args(["-c", setting]);
             }
