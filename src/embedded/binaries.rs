@@ -113,6 +113,15 @@ fn version_key(version: &str) -> Option<Vec<u32>> {
     version.split('.').map(|part| part.parse().ok()).collect()
 }
 
+/// Whether the server whose binaries are in `bin_dir` can load the loadable module `name`
+/// (contrib modules sit in the `lib` directory beside `bin` in PostgreSQL's own layout and in
+/// Debian's `/usr/lib/postgresql/<major>/`).
+pub fn has_library(bin_dir: &Path, name: &str) -> bool {
+    bin_dir
+        .parent()
+        .is_some_and(|root| root.join("lib").join(format!("{name}.so")).is_file())
+}
+
 fn is_server_bin_dir(dir: &Path) -> bool {
     REQUIRED
         .iter()
@@ -141,6 +150,18 @@ mod tests {
             "15 must come before 10 and 9.6"
         );
         assert_eq!(version_key("main"), None);
+    }
+
+    #[test]
+    fn a_library_is_found_in_the_lib_directory_beside_bin() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let bin = root.path().join("bin");
+        std::fs::create_dir_all(&bin).expect("bin");
+        assert!(!has_library(&bin, "pg_prewarm"));
+        std::fs::create_dir_all(root.path().join("lib")).expect("lib");
+        std::fs::write(root.path().join("lib/pg_prewarm.so"), b"").expect("library");
+        assert!(has_library(&bin, "pg_prewarm"));
+        assert!(!has_library(&bin, "pg_stat_statements"));
     }
 
     #[test]

@@ -18,6 +18,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use super::account::Account;
+use super::binaries;
 
 /// Runs `command` as `account` (when given).
 fn as_account(command: &mut Command, account: Option<&Account>) {
@@ -103,6 +104,13 @@ impl Postmaster {
             .stdout(append(spec.log)?)
             .stderr(append(spec.log)?)
             .process_group(0);
+        if spec.durable && binaries::has_library(spec.bin_dir, "pg_prewarm") {
+            // autoprewarm records which pages are in shared_buffers (every 5 minutes and at
+            // shutdown) and reads them back in the background after a start: without it, the
+            // first queries after a restart read their pages from disk one by one
+            // (docs/BENCHMARKS.md, "The buffer cache").
+            command.args(["-c", "shared_preload_libraries=pg_prewarm"]);
+        }
         if !spec.durable {
             for setting in [
                 "fsync=off",

@@ -206,6 +206,12 @@ fn the_embedded_default_survives_sigterm_and_kill_9_with_its_data() {
         !data_dir.join("pg/postmaster.pid").exists(),
         "clean shutdown"
     );
+    // pg_prewarm's autoprewarm is loaded: at shutdown it records the cached pages, to read
+    // them back at the next start.
+    assert!(
+        data_dir.join("pg/autoprewarm.blocks").exists(),
+        "autoprewarm wrote its block list at shutdown"
+    );
 
     // Second start: the data is still there. Then kill -9 both the server and its cluster.
     let mut server = start(&mut lrs_command(&binary, &data_dir, port), &data_dir, port);
