@@ -206,13 +206,13 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Simulate(args) => run_simulate(args).await,
         Command::Migrate => {
-            let database = Database::open(&config, Ownership::AttachIfRunning).await?;
+            let database = Database::open(&config, Ownership::AttachIfRunning, 0).await?;
             let result = store::migrate(&database.pool).await;
             database.close().await;
             result.map(|()| println!("database schema is up to date"))
         }
         Command::Analytics(AnalyticsCommand::Rebuild) => {
-            let database = Database::open(&config, Ownership::AttachIfRunning).await?;
+            let database = Database::open(&config, Ownership::AttachIfRunning, 0).await?;
             let started = std::time::Instant::now();
             let result =
                 crate::analytics::rebuild::rebuild(&database.pool, &config.analytics()).await;
@@ -225,7 +225,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Credentials(command) => {
-            let database = Database::open(&config, Ownership::AttachIfRunning).await?;
+            let database = Database::open(&config, Ownership::AttachIfRunning, 0).await?;
             let result = run_credentials(&config, &database, command).await;
             database.close().await;
             result

@@ -13,6 +13,7 @@
 //! | `LRS_MAX_BODY_BYTES` | 33554432 | largest request body accepted (413 beyond) |
 //! | `LRS_MAX_DOCUMENT_BYTES` | 16777216 | largest State / Profile document (413 beyond) |
 //! | `LRS_DB_POOL_SIZE` | 16 | connections per LRS process |
+//! | `LRS_DB_POOL_MIN` | 4 per CPU, at most the pool size | connections opened and warmed at start, and kept open |
 //! | `LRS_WORKERS` | CPU count | HTTP worker threads |
 //! | `LRS_MAX_STATEMENTS_IN_FLIGHT` | 200 per CPU | statements written at once (further writes wait) |
 //! | `LRS_STATEMENT_WRITERS` | one per CPU | group-commit writers: small POSTs/PUTs waiting together share one transaction |
@@ -116,6 +117,11 @@ pub struct Config {
     /// Database connections held by this LRS process.
     #[arg(long, env = "LRS_DB_POOL_SIZE", default_value_t = DEFAULT_POOL_SIZE, global = true)]
     pub db_pool_size: u32,
+
+    /// Connections `serve` opens and warms before it listens, and keeps open (default: 4 per
+    /// CPU, at most `LRS_DB_POOL_SIZE`).
+    #[arg(long, env = "LRS_DB_POOL_MIN", global = true)]
+    pub db_pool_min: Option<u32>,
 
     /// Statements being written at once by this process; further writes wait their turn
     /// (default 0: 200 per CPU). A request counts its statements, up to this limit.
@@ -257,6 +263,7 @@ impl Default for Config {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
             db_pool_size: DEFAULT_POOL_SIZE,
+            db_pool_min: None,
             max_statements_in_flight: 0,
             statement_writers: 0,
             workers: None,
@@ -298,6 +305,12 @@ impl Config {
     }
 
     /// Group-commit writer tasks (`LRS_STATEMENT_WRITERS`, or one per CPU).
+    /// Connections a serving process keeps open (see `db_pool_min`).
+    pub fn db_pool_min(&self) -> u32 {
+        let default = u32::try_from(4 * cpus()).unwrap_or(u32::MAX);
+        self.db_pool_min.unwrap_or(default).min(self.db_pool_size)
+    }
+
     pub fn statement_writers(&self) -> usize {
         if self.statement_writers > 0 {
             return self.statement_writers;
@@ -329,4 +342,24 @@ impl Config {
 /// per-CPU setting.
 pub fn cpus() -> usize {
     std::thread::available_parallelism().map_or(2, usize::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kept_connections_default_to_four_per_cpu_within_the_pool() {
+        let mut config = Config {
+            db_pool_size: 1000,
+            ..Config::default()
+        };
+        assert_eq!(config.db_pool_min() as usize, 4 * cpus());
+        config.db_pool_size = 3;
+        assert_eq!(config.db_pool_min(), 3, "never more than the pool");
+        config.db_pool_min = Some(0);
+        assert_eq!(config.db_pool_min(), 0, "0 opens none ahead");
+        config.db_pool_min = Some(2);
+        assert_eq!(config.db_pool_min(), 2);
+    }
 }

@@ -19,8 +19,13 @@ pub struct Database {
 
 impl Database {
     /// Connects (starting the embedded cluster when no `DATABASE_URL` is set) and applies
-    /// pending migrations.
-    pub async fn open(config: &Config, ownership: Ownership) -> anyhow::Result<Database> {
+    /// pending migrations. The pool keeps at least `min_connections` open (0 for one-off
+    /// commands; `serve` keeps some, see [`Config::db_pool_min`]).
+    pub async fn open(
+        config: &Config,
+        ownership: Ownership,
+        min_connections: u32,
+    ) -> anyhow::Result<Database> {
         let (options, cluster) = match &config.database_url {
             Some(url) => {
                 let options = PgConnectOptions::from_str(url.expose_secret())
@@ -34,6 +39,7 @@ impl Database {
         };
         let pool = PgPoolOptions::new()
             .max_connections(config.db_pool_size)
+            .min_connections(min_connections)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.application_name("lrs"))
             .await

@@ -33,6 +33,10 @@ impl Application {
         let listener = TcpListener::bind(&config.bind)
             .with_context(|| format!("binding {} (LRS_BIND)", config.bind))?;
         let port = listener.local_addr()?.port();
+        let warmed = crate::store::warm_up(&pool)
+            .await
+            .context("warming the database connections")?;
+        tracing::debug!(connections = warmed, "database connections warmed");
         let authenticator = Authenticator::new(pool.clone());
         // Background work gets connections of its own, so that it never waits for (or makes
         // requests wait for) the request pool.
@@ -160,7 +164,7 @@ async fn not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError
 /// `lrs serve`: open the database (starting the embedded cluster if needed), ensure the
 /// bootstrap credential, serve until a signal, then stop everything in order.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let database = Database::open(&config, Ownership::Exclusive).await?;
+    let database = Database::open(&config, Ownership::Exclusive, config.db_pool_min()).await?;
     let result = serve_with(&config, &database).await;
     database.close().await;
     result

@@ -189,6 +189,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             json!(stored),
         ));
         settle_store(&pool).await?;
+        queries::verify_credential(&url).await?;
         for kind in queries::FILTERS {
             let phase = queries::filter_phase(
                 &url,

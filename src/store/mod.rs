@@ -6,6 +6,9 @@ pub mod analytics;
 pub mod credentials;
 pub mod documents;
 pub mod statements;
+mod warm_up;
+
+pub use warm_up::warm_up;
 
 use sqlx::PgPool;
 

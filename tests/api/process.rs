@@ -16,46 +16,61 @@ struct Server {
     port: u16,
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn lrs_command(binary: &Path, data_dir: &Path, port: u16) -> Command {
+/// `lrs serve` on `data_dir`, on a port the server picks itself (`start` reads it from the
+/// log): a port chosen here and released before the server binds it could be taken meanwhile
+/// by another test's server, which then answered this test's health check.
+fn lrs_command(binary: &Path, data_dir: &Path) -> Command {
     let mut command = Command::new(binary);
     command
         .arg("serve")
         .env_remove("DATABASE_URL")
-        .env("LRS_BIND", format!("127.0.0.1:{port}"))
+        .env("LRS_BIND", "127.0.0.1:0")
         .env("LRS_DATA_DIR", data_dir)
         .env("LRS_ADMIN_KEY", KEY)
         .env("LRS_ADMIN_SECRET", SECRET)
-        .env("LRS_LOG", "warn")
+        .env("LRS_LOG", "warn,lrs::startup=info")
         .stdin(Stdio::null())
         .stdout(Stdio::null());
     command
 }
 
-fn start(command: &mut Command, data_dir: &Path, port: u16) -> Server {
+/// The port of the "LRS listening" line of this start (the log is appended to by each start).
+fn listening_port(log: &str) -> Option<u16> {
+    let line = log.lines().find(|l| l.contains("LRS listening"))?;
+    let digits: String = line
+        .split("port=")
+        .nth(1)?
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+fn start(command: &mut Command, data_dir: &Path) -> Server {
+    let log_path = data_dir.with_extension("log");
     let log = std::fs::File::options()
         .create(true)
         .append(true)
-        .open(data_dir.with_extension("log"))
+        .open(&log_path)
         .expect("server log");
-    let child = command.stderr(log).spawn().expect("spawn lrs");
-    let mut server = Server { child, port };
+    let earlier = log.metadata().map_or(0, |m| m.len() as usize);
+    let mut child = command.stderr(log).spawn().expect("spawn lrs");
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
-        if let Ok(Some(status)) = server.child.try_wait() {
+        if let Ok(Some(status)) = child.try_wait() {
             panic!(
                 "lrs exited during start-up ({status}):\n{}",
-                std::fs::read_to_string(data_dir.with_extension("log")).unwrap_or_default()
+                std::fs::read_to_string(&log_path).unwrap_or_default()
             );
         }
-        if get(&server, "/health", None).0 == 200 {
-            return server;
+        let text = std::fs::read(&log_path).unwrap_or_default();
+        let this_start = String::from_utf8_lossy(text.get(earlier..).unwrap_or_default());
+        if let Some(port) = listening_port(&this_start) {
+            let server = Server { child, port };
+            if get(&server, "/health", None).0 == 200 {
+                return server;
+            }
+            child = server.child;
         }
         assert!(
             Instant::now() < deadline,
@@ -154,6 +169,31 @@ fn wait_no_processes(dir: &Path) {
     }
 }
 
+/// Backends of the postmaster `postmaster` serving the `lrs` database as user `lrs`: the
+/// LRS's connections (their command line is rewritten to "postgres: lrs lrs [local] ...").
+fn lrs_backends(postmaster: i32) -> usize {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_string_lossy().parse::<i32>().ok())
+        .filter(|pid| {
+            let parent = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    // pid (comm) state ppid ...; comm may hold spaces, so split after ')'.
+                    let rest = stat.rsplit_once(')')?.1.to_owned();
+                    rest.split_whitespace().nth(1)?.parse::<i32>().ok()
+                });
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline"))
+                .map(|raw| String::from_utf8_lossy(&raw).into_owned())
+                .unwrap_or_default();
+            parent == Some(postmaster) && cmdline.starts_with("postgres: lrs lrs")
+        })
+        .count()
+}
+
 fn postmaster_pid(data_dir: &Path) -> i32 {
     std::fs::read_to_string(data_dir.join("pg/postmaster.pid"))
         .ok()
@@ -174,10 +214,8 @@ fn scratch_dir(name: &str) -> (tempfile::TempDir, PathBuf) {
 fn the_embedded_default_survives_sigterm_and_kill_9_with_its_data() {
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_lrs"));
     let (_root, data_dir) = scratch_dir("data");
-    let port = free_port();
-
     // First start: creates the cluster; bootstrap credential works, a wrong secret does not.
-    let mut server = start(&mut lrs_command(&binary, &data_dir, port), &data_dir, port);
+    let mut server = start(&mut lrs_command(&binary, &data_dir), &data_dir);
     let (status, about) = get(&server, "/xapi/about", None);
     assert_eq!(status, 200);
     assert!(about.contains("2.0.0"));
@@ -214,7 +252,17 @@ fn the_embedded_default_survives_sigterm_and_kill_9_with_its_data() {
     );
 
     // Second start: the data is still there. Then kill -9 both the server and its cluster.
-    let mut server = start(&mut lrs_command(&binary, &data_dir, port), &data_dir, port);
+    // The pool's connections are open before the first request: 12 is more than the
+    // background tasks and one request would open.
+    let mut server = start(
+        lrs_command(&binary, &data_dir).env("LRS_DB_POOL_MIN", "12"),
+        &data_dir,
+    );
+    let backends = lrs_backends(postmaster_pid(&data_dir));
+    assert!(
+        backends >= 12,
+        "LRS_DB_POOL_MIN=12 opens 12 connections at start, found {backends}"
+    );
     assert!(
         get(&server, "/admin/credentials", Some((KEY, SECRET)))
             .1
@@ -231,7 +279,7 @@ fn the_embedded_default_survives_sigterm_and_kill_9_with_its_data() {
     );
 
     // Third start: recovers from the stale lock file, data intact.
-    let mut server = start(&mut lrs_command(&binary, &data_dir, port), &data_dir, port);
+    let mut server = start(&mut lrs_command(&binary, &data_dir), &data_dir);
     assert!(
         get(&server, "/admin/credentials", Some((KEY, SECRET)))
             .1
@@ -246,10 +294,9 @@ fn the_embedded_default_survives_sigterm_and_kill_9_with_its_data() {
 fn a_second_server_on_the_same_data_dir_is_refused() {
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_lrs"));
     let (_root, data_dir) = scratch_dir("data");
-    let port = free_port();
-    let mut first = start(&mut lrs_command(&binary, &data_dir, port), &data_dir, port);
+    let mut first = start(&mut lrs_command(&binary, &data_dir), &data_dir);
 
-    let second = lrs_command(&binary, &data_dir, free_port())
+    let second = lrs_command(&binary, &data_dir)
         .stderr(Stdio::piped())
         .output()
         .expect("run a second lrs");
@@ -268,7 +315,7 @@ fn without_postgres_binaries_the_error_names_both_fixes() {
     let (_root, data_dir) = scratch_dir("data");
     let empty = tempfile::tempdir().expect("tempdir");
 
-    let output = lrs_command(&binary, &data_dir, free_port())
+    let output = lrs_command(&binary, &data_dir)
         .env("LRS_PG_BIN_DIR", empty.path())
         .stderr(Stdio::piped())
         .output()
@@ -306,9 +353,8 @@ fn the_embedded_default_also_runs_as_an_ordinary_user() {
     let binary = root.path().join("lrs");
     std::fs::copy(env!("CARGO_BIN_EXE_lrs"), &binary).expect("copy binary");
     std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let port = free_port();
 
-    let mut command = lrs_command(&binary, &data_dir, port);
+    let mut command = lrs_command(&binary, &data_dir);
     command
         .uid(nobody.uid.as_raw())
         .gid(nobody.gid.as_raw())
@@ -316,7 +362,7 @@ fn the_embedded_default_also_runs_as_an_ordinary_user() {
     let log = data_dir.with_extension("log");
     std::fs::write(&log, "").expect("log");
     chown(&log, Some(nobody.uid.as_raw()), None).expect("chown log");
-    let mut server = start(&mut command, &data_dir, port);
+    let mut server = start(&mut command, &data_dir);
 
     assert_eq!(
         get(&server, "/admin/credentials", Some((KEY, SECRET))).0,
