@@ -10,7 +10,7 @@
 
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use lrs::embedded::{Cluster, ClusterOptions, Ownership};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -24,6 +24,40 @@ struct TestCluster {
 }
 
 static CLUSTER: OnceLock<Result<TestCluster, String>> = OnceLock::new();
+
+/// The embedded cluster this process started and its directory, for [`stop_and_remove`].
+static STARTED: Mutex<Option<(Cluster, PathBuf)>> = Mutex::new(None);
+
+/// Runs when the test binary exits (after the last test, passed or failed): stops the cluster
+/// and deletes its directory, about 1.5 GB that would otherwise stay in the temp dir until the
+/// next run's [`remove_stale_dirs`].
+extern "C" fn stop_and_remove() {
+    let started = STARTED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some((cluster, dir)) = started {
+        // Dropping the cluster stops the postmaster and waits for it to exit.
+        drop(cluster);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[expect(
+    unsafe_code,
+    reason = "atexit(3) is the one hook that runs when the test harness exits"
+)]
+fn remove_at_exit(cluster: Cluster, dir: PathBuf) {
+    *STARTED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((cluster, dir));
+    // SAFETY: `stop_and_remove` is an `extern "C" fn()` that does not unwind (it neither
+    // panics nor calls exit); registering it has no other precondition.
+    let registered = unsafe { libc::atexit(stop_and_remove) };
+    if registered != 0 {
+        eprintln!("cannot register the test cluster's removal at exit");
+    }
+}
 
 /// Options for a throwaway embedded cluster in `data_dir`.
 pub fn cluster_options_for(data_dir: PathBuf) -> ClusterOptions {
@@ -50,18 +84,20 @@ fn cluster() -> &'static TestCluster {
                     return;
                 }
             };
-            let started = runtime.block_on(start());
-            let keep_alive = match started {
+            match runtime.block_on(start()) {
                 Ok((cluster, maintenance)) => {
+                    if let Some((cluster, dir)) = cluster {
+                        remove_at_exit(cluster, dir);
+                    }
                     let _ = tx.send(Ok(TestCluster { maintenance }));
-                    cluster
                 }
                 Err(e) => {
                     let _ = tx.send(Err(format!("{e:#}")));
                     return;
                 }
-            };
-            let _cluster = keep_alive;
+            }
+            // The postmaster's parent-death signal is tied to this thread: it must outlive
+            // every test.
             loop {
                 std::thread::park();
             }
@@ -75,15 +111,16 @@ fn cluster() -> &'static TestCluster {
     }
 }
 
-async fn start() -> anyhow::Result<(Option<Cluster>, PgConnectOptions)> {
+async fn start() -> anyhow::Result<(Option<(Cluster, PathBuf)>, PgConnectOptions)> {
     let (cluster, maintenance) = match std::env::var("LRS_TEST_DATABASE_URL") {
         Ok(url) => (None, PgConnectOptions::from_str(&url)?),
         Err(_) => {
             remove_stale_dirs();
             let dir = std::env::temp_dir().join(format!("lrs-test-{}", std::process::id()));
-            let cluster = Cluster::start(&cluster_options_for(dir), Ownership::Exclusive).await?;
+            let cluster =
+                Cluster::start(&cluster_options_for(dir.clone()), Ownership::Exclusive).await?;
             let maintenance = cluster.connect_options("postgres");
-            (Some(cluster), maintenance)
+            (Some((cluster, dir)), maintenance)
         }
     };
     let mut conn = PgConnection::connect_with(&maintenance).await?;
