@@ -13,7 +13,7 @@
 //! | `LRS_MAX_BODY_BYTES` | 33554432 | largest request body accepted (413 beyond) |
 //! | `LRS_MAX_DOCUMENT_BYTES` | 16777216 | largest State / Profile document (413 beyond) |
 //! | `LRS_DB_POOL_SIZE` | 16 | connections per LRS process |
-//! | `LRS_DB_POOL_MIN` | 4 per CPU, at most the pool size | connections opened and warmed at start, and kept open |
+//! | `LRS_DB_POOL_MIN` | 2 per CPU, at most the pool size | connections opened and warmed at start, and kept open |
 //! | `LRS_WORKERS` | CPU count | HTTP worker threads |
 //! | `LRS_MAX_STATEMENTS_IN_FLIGHT` | 200 per CPU | statements written at once (further writes wait) |
 //! | `LRS_STATEMENT_WRITERS` | one per CPU | group-commit writers: small POSTs/PUTs waiting together share one transaction |
@@ -118,8 +118,9 @@ pub struct Config {
     #[arg(long, env = "LRS_DB_POOL_SIZE", default_value_t = DEFAULT_POOL_SIZE, global = true)]
     pub db_pool_size: u32,
 
-    /// Connections `serve` opens and warms before it listens, and keeps open (default: 4 per
-    /// CPU, at most `LRS_DB_POOL_SIZE`).
+    /// Connections `serve` opens and warms before it listens, and keeps open (default: 2 per
+    /// CPU, at most `LRS_DB_POOL_SIZE`). The pool hands out its idle connections in turn, so
+    /// more than the work in flight only spreads it over more backends.
     #[arg(long, env = "LRS_DB_POOL_MIN", global = true)]
     pub db_pool_min: Option<u32>,
 
@@ -304,13 +305,13 @@ impl Config {
         200 * cpus()
     }
 
-    /// Group-commit writer tasks (`LRS_STATEMENT_WRITERS`, or one per CPU).
     /// Connections a serving process keeps open (see `db_pool_min`).
     pub fn db_pool_min(&self) -> u32 {
-        let default = u32::try_from(4 * cpus()).unwrap_or(u32::MAX);
+        let default = u32::try_from(2 * cpus()).unwrap_or(u32::MAX);
         self.db_pool_min.unwrap_or(default).min(self.db_pool_size)
     }
 
+    /// Group-commit writer tasks (`LRS_STATEMENT_WRITERS`, or one per CPU).
     pub fn statement_writers(&self) -> usize {
         if self.statement_writers > 0 {
             return self.statement_writers;
@@ -349,12 +350,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_kept_connections_default_to_four_per_cpu_within_the_pool() {
+    fn the_kept_connections_default_to_two_per_cpu_within_the_pool() {
         let mut config = Config {
             db_pool_size: 1000,
             ..Config::default()
         };
-        assert_eq!(config.db_pool_min() as usize, 4 * cpus());
+        assert_eq!(config.db_pool_min() as usize, 2 * cpus());
         config.db_pool_size = 3;
         assert_eq!(config.db_pool_min(), 3, "never more than the pool");
         config.db_pool_min = Some(0);

@@ -64,10 +64,10 @@ pub const FILTERS: [&str; 5] = [
 ];
 
 /// One untimed GET before the query phases, as before the learner list: the first request
-/// of a credential pays its argon2 verification (about 28 ms here, once per 120 s per
-/// credential), and the first four requests of the first filter, waiting on it together,
-/// were the four slowest of its 400, i.e. its p99, when the bench ran against a server that
-/// had just started (a full run's ingest phases have verified it already).
+/// of a credential pays its argon2 verification (the first request took 27 ms here; it is
+/// paid once per 120 s per credential). Against a server that had just started, the first
+/// four requests of the first filter waited on it together and were four of its five slowest,
+/// which set its p99 (a full run's ingest phases have verified the credential already).
 pub async fn verify_credential(url: &str) -> anyhow::Result<()> {
     let response = crate::ingest::client(1)
         .get(format!("{url}/xapi/statements?limit=1"))

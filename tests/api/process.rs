@@ -16,6 +16,14 @@ struct Server {
     port: u16,
 }
 
+impl Drop for Server {
+    /// A failed assertion must not leave the server running (it would hold its cluster).
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// `lrs serve` on `data_dir`, on a port the server picks itself (`start` reads it from the
 /// log): a port chosen here and released before the server binds it could be taken meanwhile
 /// by another test's server, which then answered this test's health check.
@@ -54,23 +62,24 @@ fn start(command: &mut Command, data_dir: &Path) -> Server {
         .open(&log_path)
         .expect("server log");
     let earlier = log.metadata().map_or(0, |m| m.len() as usize);
-    let mut child = command.stderr(log).spawn().expect("spawn lrs");
+    let child = command.stderr(log).spawn().expect("spawn lrs");
+    // Port 0 until the server has logged the one it bound.
+    let mut server = Server { child, port: 0 };
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
-        if let Ok(Some(status)) = child.try_wait() {
+        if let Ok(Some(status)) = server.child.try_wait() {
             panic!(
                 "lrs exited during start-up ({status}):\n{}",
                 std::fs::read_to_string(&log_path).unwrap_or_default()
             );
         }
-        let text = std::fs::read(&log_path).unwrap_or_default();
-        let this_start = String::from_utf8_lossy(text.get(earlier..).unwrap_or_default());
-        if let Some(port) = listening_port(&this_start) {
-            let server = Server { child, port };
-            if get(&server, "/health", None).0 == 200 {
-                return server;
-            }
-            child = server.child;
+        if server.port == 0 {
+            let text = std::fs::read(&log_path).unwrap_or_default();
+            let this_start = String::from_utf8_lossy(text.get(earlier..).unwrap_or_default());
+            server.port = listening_port(&this_start).unwrap_or(0);
+        }
+        if server.port != 0 && get(&server, "/health", None).0 == 200 {
+            return server;
         }
         assert!(
             Instant::now() < deadline,
