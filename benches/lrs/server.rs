@@ -68,7 +68,12 @@ impl Server {
             .env("LRS_DATA_DIR", &dir)
             .env("LRS_ADMIN_KEY", key())
             .env("LRS_ADMIN_SECRET", secret())
-            .env("LRS_LOG", "warn")
+            // `BENCH_SERVER_LOG` (e.g. `warn,lrs::http::request_log=info`, which logs each
+            // request's `elapsed_ms`) goes to `<data dir>.log`.
+            .env(
+                "LRS_LOG",
+                std::env::var("BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .env("LRS_DB_POOL_SIZE", pool_size.to_string())
             // Scheduled retraining is a daily job whose first check comes ten minutes after
             // start: in a run of this length it would train a model in the middle of whichever
