@@ -144,24 +144,28 @@ fn wait_exit(server: &mut Server) -> std::process::ExitStatus {
     }
 }
 
-/// PIDs of processes whose command line mentions `dir` (our postmaster and its children).
-fn processes_using(dir: &Path) -> Vec<i32> {
-    let needle = dir.to_string_lossy().into_owned();
+/// Every process: its pid and its command line (arguments joined by spaces).
+fn processes() -> Vec<(i32, String)> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
     entries
         .filter_map(Result::ok)
         .filter_map(|e| e.file_name().to_string_lossy().parse::<i32>().ok())
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/cmdline"))
-                .map(|raw| {
-                    String::from_utf8_lossy(&raw)
-                        .replace('\0', " ")
-                        .contains(&needle)
-                })
-                .unwrap_or(false)
+        .filter_map(|pid| {
+            let raw = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+            Some((pid, String::from_utf8_lossy(&raw).replace('\0', " ")))
         })
+        .collect()
+}
+
+/// PIDs of processes whose command line mentions `dir` (our postmaster and its children).
+fn processes_using(dir: &Path) -> Vec<i32> {
+    let needle = dir.to_string_lossy().into_owned();
+    processes()
+        .into_iter()
+        .filter(|(_, cmdline)| cmdline.contains(&needle))
+        .map(|(pid, _)| pid)
         .collect()
 }
 
@@ -181,24 +185,16 @@ fn wait_no_processes(dir: &Path) {
 /// Backends of the postmaster `postmaster` serving the `lrs` database as user `lrs`: the
 /// LRS's connections (their command line is rewritten to "postgres: lrs lrs [local] ...").
 fn lrs_backends(postmaster: i32) -> usize {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return 0;
+    let parent = |pid: i32| {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // pid (comm) state ppid ...; comm may hold spaces, so split after ')'.
+        let after_comm = stat.rsplit_once(')')?.1;
+        after_comm.split_whitespace().nth(1)?.parse::<i32>().ok()
     };
-    entries
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().to_string_lossy().parse::<i32>().ok())
-        .filter(|pid| {
-            let parent = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .ok()
-                .and_then(|stat| {
-                    // pid (comm) state ppid ...; comm may hold spaces, so split after ')'.
-                    let rest = stat.rsplit_once(')')?.1.to_owned();
-                    rest.split_whitespace().nth(1)?.parse::<i32>().ok()
-                });
-            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline"))
-                .map(|raw| String::from_utf8_lossy(&raw).into_owned())
-                .unwrap_or_default();
-            parent == Some(postmaster) && cmdline.starts_with("postgres: lrs lrs")
+    processes()
+        .into_iter()
+        .filter(|(pid, cmdline)| {
+            cmdline.starts_with("postgres: lrs lrs") && parent(*pid) == Some(postmaster)
         })
         .count()
 }
