@@ -46,12 +46,16 @@ pub(super) async fn as_of(
     let model = models::active(&state.pool).await?;
     let trained: Option<(i64, TrainedModel)> =
         model.and_then(|m| serde_json::from_value(m.model).ok().map(|t| (m.id, t)));
-    let names = learner_rows::course_learners(&state.pool, course.id).await?;
     // By id: a linear search per learner was quadratic, 10,000 x 10,000 comparisons.
-    let names: HashMap<i64, &LearnerListRow> = names.iter().map(|n| (n.learner_id, n)).collect();
+    let mut names: HashMap<i64, (String, Option<String>)> =
+        learner_rows::course_learner_names(&state.pool, course.id)
+            .await?
+            .into_iter()
+            .map(|(id, ifi, name)| (id, (ifi, name)))
+            .collect();
     let mut views = Vec::with_capacity(rows.len());
     for (row, feature_row) in rows.iter().zip(&features) {
-        let known = names.get(&row.learner_id);
+        let (ifi, name) = names.remove(&row.learner_id).unwrap_or_default();
         let (risk, band, factors, model_id) = match &trained {
             Some((id, model)) => {
                 let (p, band) = risk(model, feature_row)
@@ -72,8 +76,8 @@ pub(super) async fn as_of(
         let mut list_row = LearnerListRow {
             course_id: course.id,
             learner_id: row.learner_id,
-            ifi: known.map(|k| k.ifi.clone()).unwrap_or_default(),
-            name: known.and_then(|k| k.name.clone()),
+            ifi,
+            name,
             statements: m.statements as i32,
             active_days: m.active_days as i32,
             sessions: m.sessions as i32,

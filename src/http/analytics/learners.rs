@@ -1,12 +1,11 @@
 //! The learners of a course with their metrics and risk, and one learner across courses.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::as_of::{Cutoff, as_of};
+use super::list_order::{Filter, ListOrder};
 use super::{course_param, learner_ifi, list_response, wants_csv};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
@@ -21,16 +20,16 @@ use crate::store::analytics::reports;
 #[derive(Serialize, utoipa::ToSchema, Clone)]
 pub struct LearnerView {
     /// The learner's IFI key (the `learner` parameter of the other endpoints).
-    learner: String,
-    name: Option<String>,
+    pub(super) learner: String,
+    pub(super) name: Option<String>,
     course: Option<String>,
-    statements: i64,
-    active_days: i64,
+    pub(super) statements: i64,
+    pub(super) active_days: i64,
     sessions: i64,
-    time_on_task_hours: f64,
+    pub(super) time_on_task_hours: f64,
     distinct_activities: i64,
     /// Distinct activities touched / activities of the course (0..1).
-    coverage: f64,
+    pub(super) coverage: f64,
     completions: i64,
     successes: i64,
     failures: i64,
@@ -39,16 +38,16 @@ pub struct LearnerView {
     #[serde(serialize_with = "super::instant")]
     first_activity: Option<DateTime<Utc>>,
     #[serde(serialize_with = "super::instant")]
-    last_activity: Option<DateTime<Utc>>,
-    days_since_last_activity: Option<f64>,
+    pub(super) last_activity: Option<DateTime<Utc>>,
+    pub(super) days_since_last_activity: Option<f64>,
     /// Standard deviation, in days, of the gaps between active days (lower = more regular).
     regularity_days: Option<f64>,
     /// pass, fail or withdrawn, when known.
-    outcome: Option<String>,
+    pub(super) outcome: Option<String>,
     /// Probability of an unsuccessful outcome (0..1) from the active model.
-    risk: Option<f64>,
+    pub(super) risk: Option<f64>,
     /// high, medium or low.
-    risk_band: Option<String>,
+    pub(super) risk_band: Option<String>,
     factor_1: Option<String>,
     factor_1_contribution: Option<f64>,
     factor_1_explanation: Option<String>,
@@ -139,57 +138,6 @@ fn parse_day(text: &str) -> Result<chrono::NaiveDate, ApiError> {
         })
 }
 
-/// Sort orders of the learner list.
-#[derive(Clone, Copy, PartialEq, Eq, Deserialize)]
-enum Sort {
-    Risk,
-    Name,
-    LastActivity,
-    Statements,
-    ActiveDays,
-    TimeOnTask,
-    Coverage,
-}
-
-impl Sort {
-    fn parse(text: &str) -> Option<Sort> {
-        Some(match text {
-            "risk" => Sort::Risk,
-            "name" => Sort::Name,
-            "last_activity" => Sort::LastActivity,
-            "statements" => Sort::Statements,
-            "active_days" => Sort::ActiveDays,
-            "time_on_task" => Sort::TimeOnTask,
-            "coverage" => Sort::Coverage,
-            _ => return None,
-        })
-    }
-
-    /// The sort key of a row (text for names, a number otherwise; missing values sort last).
-    fn key(self, v: &LearnerView) -> (f64, String) {
-        match self {
-            Sort::Risk => (v.risk.unwrap_or(-1.0), String::new()),
-            Sort::Name => (0.0, v.name.clone().unwrap_or_default().to_lowercase()),
-            Sort::LastActivity => (
-                v.last_activity
-                    .map_or(f64::MIN, |t| t.timestamp_millis() as f64),
-                String::new(),
-            ),
-            Sort::Statements => (v.statements as f64, String::new()),
-            Sort::ActiveDays => (v.active_days as f64, String::new()),
-            Sort::TimeOnTask => (v.time_on_task_hours, String::new()),
-            Sort::Coverage => (v.coverage, String::new()),
-        }
-    }
-}
-
-#[derive(Serialize, Deserialize)]
-struct ListCursor {
-    k: f64,
-    t: String,
-    l: String,
-}
-
 const LIST_PARAMS: &[&str] = &[
     "course",
     "band",
@@ -239,8 +187,6 @@ pub async fn course_learners(
     params.allow_only(LIST_PARAMS)?;
     let course = course_param(&state, &params).await?;
     let csv = wants_csv(&req, &params)?;
-    let now = Utc::now();
-    let activities = metrics::course_activities(&state.pool, course.id).await?;
     let cutoff = match (params.non_negative("as_of_week")?, params.get("as_of")) {
         (Some(_), Some(_)) => {
             return Err(ApiError::invalid(
@@ -252,104 +198,24 @@ pub async fn course_learners(
         (None, Some(text)) => Some(Cutoff::Day(parse_day(text)?)),
         (None, None) => None,
     };
+    let filter = Filter::parse(&params)?;
+    let order = ListOrder::parse(&params)?;
+
     let mut views: Vec<LearnerView> = match cutoff {
-        None => learner_rows::course_learners(&state.pool, course.id)
-            .await?
-            .into_iter()
-            .map(|row| LearnerView::from_row(row, None, activities, now))
-            .collect(),
+        None => {
+            let now = Utc::now();
+            let activities = metrics::course_activities(&state.pool, course.id).await?;
+            learner_rows::course_learners(&state.pool, course.id)
+                .await?
+                .into_iter()
+                .map(|row| LearnerView::from_row(row, None, activities, now))
+                .collect()
+        }
         Some(cutoff) => as_of(&state, &course, cutoff).await?,
     };
-
-    if let Some(band) = params.get("band") {
-        if !["high", "medium", "low"].contains(&band) {
-            return Err(ApiError::invalid("band", "must be high, medium or low"));
-        }
-        views.retain(|v| v.risk_band.as_deref() == Some(band));
-    }
-    if let Some(min) = params.get("min_risk") {
-        let min: f64 = min
-            .parse()
-            .map_err(|_| ApiError::invalid("min_risk", "must be a number between 0 and 1"))?;
-        views.retain(|v| v.risk.is_some_and(|r| r >= min));
-    }
-    if let Some(days) = params.get("inactive_days") {
-        let days: f64 = days
-            .parse()
-            .map_err(|_| ApiError::invalid("inactive_days", "must be a number of days"))?;
-        views.retain(|v| v.days_since_last_activity.is_none_or(|d| d >= days));
-    }
-    if let Some(outcome) = params.get("outcome") {
-        match outcome {
-            "unknown" => views.retain(|v| v.outcome.is_none()),
-            "pass" | "fail" | "withdrawn" => {
-                views.retain(|v| v.outcome.as_deref() == Some(outcome))
-            }
-            _ => {
-                return Err(ApiError::invalid(
-                    "outcome",
-                    "must be pass, fail, withdrawn or unknown",
-                ));
-            }
-        }
-    }
-
-    let sort = match params.get("sort") {
-        None => Sort::Risk,
-        Some(s) => Sort::parse(s).ok_or_else(|| ApiError::invalid("sort", "unknown sort order"))?,
-    };
-    let descending = match params.get("order") {
-        None => sort != Sort::Name,
-        Some("desc") => true,
-        Some("asc") => false,
-        Some(_) => return Err(ApiError::invalid("order", "must be asc or desc")),
-    };
-    let compare = |a: &(f64, String, &str), b: &(f64, String, &str)| {
-        let ordering = a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1));
-        let ordering = if descending {
-            ordering.reverse()
-        } else {
-            ordering
-        };
-        ordering.then_with(|| a.2.cmp(b.2))
-    };
-    // Each view's key is computed once, and positions are sorted rather than the views (a
-    // view is a few hundred bytes: moving 10,000 of them around cost more than comparing).
-    let keys: Vec<(f64, String, &str)> = views
-        .iter()
-        .map(|v| {
-            let (k, t) = sort.key(v);
-            (k, t, v.learner.as_str())
-        })
-        .collect();
-    let mut order: Vec<usize> = (0..views.len()).collect();
-    order.sort_by(|&a, &b| compare(&keys[a], &keys[b]));
-    if let Some(cursor) = params.get("cursor") {
-        let cursor: ListCursor = URL_SAFE_NO_PAD
-            .decode(cursor)
-            .ok()
-            .and_then(|raw| serde_json::from_slice(&raw).ok())
-            .ok_or_else(|| ApiError::invalid("cursor", "not a cursor of this list"))?;
-        let position = (cursor.k, cursor.t, cursor.l.as_str());
-        order.retain(|&i| compare(&keys[i], &position) == std::cmp::Ordering::Greater);
-    }
-    let limit = params
-        .non_negative("limit")?
-        .unwrap_or(100)
-        .clamp(1, 10_000) as usize;
-    let next = (order.len() > limit).then(|| {
-        let (k, t, l) = &keys[order[limit - 1]];
-        URL_SAFE_NO_PAD.encode(
-            serde_json::to_vec(&ListCursor {
-                k: *k,
-                t: t.clone(),
-                l: (*l).to_owned(),
-            })
-            .unwrap_or_default(),
-        )
-    });
-    order.truncate(limit);
-    let page: Vec<&LearnerView> = order.iter().map(|&i| &views[i]).collect();
+    views.retain(|v| filter.keeps(v));
+    let (page, next) = order.page(&views, |v| v);
+    let page: Vec<&LearnerView> = page.iter().map(|&i| &views[i]).collect();
     list_response(&page, csv, next)
 }
 

@@ -77,6 +77,7 @@ impl LearnerListRow {
     }
 }
 
+/// The learners of a course, with totals and risk.
 pub async fn course_learners(pool: &PgPool, course_id: i64) -> sqlx::Result<Vec<LearnerListRow>> {
     sqlx::query_as!(
         LearnerListRow,
@@ -100,6 +101,24 @@ pub async fn course_learners(pool: &PgPool, course_id: i64) -> sqlx::Result<Vec<
     )
     .fetch_all(pool)
     .await
+}
+
+/// A course's learners' IFI keys and names, by learner id.
+pub async fn course_learner_names(
+    pool: &PgPool,
+    course_id: i64,
+) -> sqlx::Result<Vec<(i64, String, Option<String>)>> {
+    let rows = sqlx::query!(
+        r#"
+        select l.id, l.ifi, l.name
+        from learner_courses lc join learners l on l.id = lc.learner_id
+        where lc.course_id = $1
+        "#,
+        course_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.ifi, r.name)).collect())
 }
 
 /// The courses of one learner, with totals and risk, ordered by course IRI.
