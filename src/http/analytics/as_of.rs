@@ -96,17 +96,9 @@ pub(super) async fn as_of(
             outcome: row.outcome.clone(),
             risk_probability: risk,
             risk_band: band,
-            factor_1: None,
-            factor_1_contribution: None,
-            factor_1_explanation: None,
-            factor_2: None,
-            factor_2_contribution: None,
-            factor_2_explanation: None,
-            factor_3: None,
-            factor_3_contribution: None,
-            factor_3_explanation: None,
             risk_model_id: model_id,
-            risk_updated: None,
+            // The factors are set below; the as-of list has no scoring time.
+            ..LearnerListRow::default()
         };
         if let Some(factors) = &factors {
             list_row.set_factors(factors);

@@ -247,23 +247,11 @@ mod tests {
             attempts: 0,
             score_sum: 0.0,
             distinct_activities: (i % 6) as i32,
-            first_ts: None,
             last_ts: (!i.is_multiple_of(6)).then(|| now - Duration::days((i % 9) as i64)),
-            regularity: None,
             outcome: [None, Some("pass"), Some("fail")][i % 3].map(str::to_owned),
             risk_probability: (!i.is_multiple_of(4)).then(|| (i % 5) as f64 / 5.0),
             risk_band: (!i.is_multiple_of(4)).then(|| ["low", "medium", "high"][i % 3].to_owned()),
-            factor_1: None,
-            factor_1_contribution: None,
-            factor_1_explanation: None,
-            factor_2: None,
-            factor_2_contribution: None,
-            factor_2_explanation: None,
-            factor_3: None,
-            factor_3_contribution: None,
-            factor_3_explanation: None,
-            risk_model_id: None,
-            risk_updated: None,
+            ..LearnerListRow::default()
         };
         LearnerView::from_row(row, None, 5.0, now)
     }

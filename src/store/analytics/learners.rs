@@ -6,7 +6,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 
 /// A learner of a course, with current totals and risk.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LearnerListRow {
     pub course_id: i64,
     pub learner_id: i64,
