@@ -214,8 +214,7 @@ pub async fn course_learners(
         Some(cutoff) => as_of(&state, &course, cutoff).await?,
     };
     views.retain(|v| filter.keeps(v));
-    let (page, next) = order.page(&views, |v| v);
-    let page: Vec<&LearnerView> = page.iter().map(|&i| &views[i]).collect();
+    let (page, next) = order.page(&views);
     list_response(&page, csv, next)
 }
 

@@ -172,13 +172,9 @@ impl ListOrder {
         })
     }
 
-    /// The positions in `rows` of this page's learners, in list order, and the cursor of the
-    /// next page when there is one.
-    pub fn page<T>(
-        &self,
-        rows: &[T],
-        view: impl Fn(&T) -> &LearnerView,
-    ) -> (Vec<usize>, Option<String>) {
+    /// This page's learners, in list order, and the cursor of the next page when there is
+    /// one.
+    pub fn page<'a>(&self, views: &'a [LearnerView]) -> (Vec<&'a LearnerView>, Option<String>) {
         let compare = |a: &(f64, String, &str), b: &(f64, String, &str)| {
             let ordering = a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1));
             let ordering = if self.descending {
@@ -188,17 +184,16 @@ impl ListOrder {
             };
             ordering.then_with(|| a.2.cmp(b.2))
         };
-        // Each row's key is computed once, and positions are sorted rather than the rows (a
+        // Each view's key is computed once, and positions are sorted rather than the views (a
         // view is a few hundred bytes: moving 10,000 of them around cost more than comparing).
-        let keys: Vec<(f64, String, &str)> = rows
+        let keys: Vec<(f64, String, &str)> = views
             .iter()
-            .map(|row| {
-                let v = view(row);
+            .map(|v| {
                 let (k, t) = self.sort.key(v);
                 (k, t, v.learner.as_str())
             })
             .collect();
-        let mut order: Vec<usize> = (0..rows.len()).collect();
+        let mut order: Vec<usize> = (0..views.len()).collect();
         if let Some(after) = &self.after {
             let after = (after.k, after.t.clone(), after.l.as_str());
             order.retain(|&i| compare(&keys[i], &after) == Ordering::Greater);
@@ -218,7 +213,7 @@ impl ListOrder {
             )
         });
         order.truncate(self.limit);
-        (order, next)
+        (order.into_iter().map(|i| &views[i]).collect(), next)
     }
 }
 
@@ -271,11 +266,8 @@ mod tests {
 
     /// The learners of the page, by IFI key.
     fn page(views: &[LearnerView], query: &str) -> (Vec<String>, Option<String>) {
-        let (positions, next) = order(query).expect("order").page(views, |v| v);
-        let keys = positions
-            .iter()
-            .map(|&i| views[i].learner.clone())
-            .collect();
+        let (page, next) = order(query).expect("order").page(views);
+        let keys = page.iter().map(|v| v.learner.clone()).collect();
         (keys, next)
     }
 

@@ -68,14 +68,6 @@ pub fn list_response<T: Serialize + Sync>(
         .body(body))
 }
 
-/// Closes the items array and adds `next`.
-fn end_list(body: &mut Vec<u8>, next: Option<&str>) -> Result<(), serde_json::Error> {
-    body.extend_from_slice(b"],\"next\":");
-    serde_json::to_writer(&mut *body, &next)?;
-    body.push(b'}');
-    Ok(())
-}
-
 /// An optional instant as RFC 3339, exactly as chrono's own `Serialize` writes it (`Z`, as
 /// many fractional digits as needed), but formatted once into a string: chrono's formatter
 /// goes through `collect_str`, which escapes it character by character, and three instants
@@ -121,7 +113,9 @@ fn json_body<T: Serialize + Sync>(
     } else {
         body = items_json(rows, body)?;
     }
-    end_list(&mut body, next)?;
+    body.extend_from_slice(b"],\"next\":");
+    serde_json::to_writer(&mut body, &next)?;
+    body.push(b'}');
     Ok(body)
 }
 
