@@ -105,6 +105,15 @@ pub async fn upsert_learners(
                update learners l set name = input.n
                from input
                where l.ifi_sha = input.s and input.n is not null and l.name is distinct from input.n
+               returning l.id, l.name
+           ),
+           -- The copy the learner lists read (migration 000009). A row of this learner that
+           -- another transaction is inserting is not seen here; it took the name it read, and
+           -- the worker's next update of that pair reads it again.
+           renamed_courses as (
+               update learner_courses lc set learner_name = r.name
+               from renamed r
+               where lc.learner_id = r.id
            )
            select id as "id!", ifi as "ifi!" from new
            union all

@@ -77,12 +77,14 @@ impl LearnerListRow {
     }
 }
 
-/// The learners of a course, with totals and risk.
+/// The learners of a course, with totals and risk. The IFI and name are the row's own copies
+/// (migration 000009): joining `learners` for them made PostgreSQL probe every learner of the
+/// store before a large course's list could be sent.
 pub async fn course_learners(pool: &PgPool, course_id: i64) -> sqlx::Result<Vec<LearnerListRow>> {
     sqlx::query_as!(
         LearnerListRow,
         r#"
-        select lc.course_id, lc.learner_id, l.ifi, l.name, lc.statements, lc.active_days, lc.sessions,
+        select lc.course_id, lc.learner_id, lc.learner_ifi as ifi, lc.learner_name as name, lc.statements, lc.active_days, lc.sessions,
                lc.time_secs, lc.completions, lc.successes, lc.failures, lc.attempts, lc.score_sum,
                lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
                coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
@@ -94,7 +96,7 @@ pub async fn course_learners(pool: &PgPool, course_id: i64) -> sqlx::Result<Vec<
                lc.risk_factor_3 as factor_3, lc.risk_factor_3_contribution as factor_3_contribution,
                lc.risk_factor_3_explanation as factor_3_explanation,
                lc.risk_model_id, lc.risk_updated
-        from learner_courses lc join learners l on l.id = lc.learner_id
+        from learner_courses lc
         where lc.course_id = $1
         "#,
         course_id
@@ -110,15 +112,18 @@ pub async fn course_learner_names(
 ) -> sqlx::Result<Vec<(i64, String, Option<String>)>> {
     let rows = sqlx::query!(
         r#"
-        select l.id, l.ifi, l.name
-        from learner_courses lc join learners l on l.id = lc.learner_id
-        where lc.course_id = $1
+        select learner_id, learner_ifi, learner_name
+        from learner_courses
+        where course_id = $1
         "#,
         course_id
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.ifi, r.name)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.learner_id, r.learner_ifi, r.learner_name))
+        .collect())
 }
 
 /// The courses of one learner, with totals and risk, ordered by course IRI.
@@ -126,7 +131,7 @@ pub async fn learner_courses(pool: &PgPool, learner_id: i64) -> sqlx::Result<Vec
     sqlx::query_as!(
         LearnerListRow,
         r#"
-        select lc.course_id, lc.learner_id, l.ifi, l.name, lc.statements, lc.active_days, lc.sessions,
+        select lc.course_id, lc.learner_id, lc.learner_ifi as ifi, lc.learner_name as name, lc.statements, lc.active_days, lc.sessions,
                lc.time_secs, lc.completions, lc.successes, lc.failures, lc.attempts, lc.score_sum,
                lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
                coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
@@ -139,7 +144,6 @@ pub async fn learner_courses(pool: &PgPool, learner_id: i64) -> sqlx::Result<Vec
                lc.risk_factor_3_explanation as factor_3_explanation,
                lc.risk_model_id, lc.risk_updated
         from learner_courses lc
-        join learners l on l.id = lc.learner_id
         join courses c on c.id = lc.course_id
         where lc.learner_id = $1
         order by c.iri

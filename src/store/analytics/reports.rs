@@ -229,10 +229,11 @@ pub async fn upload_outcomes(
             insert into learners (ifi, ifi_sha, agent)
             select distinct on (ifi_sha) ifi, ifi_sha, agent::jsonb from input
             on conflict (ifi_sha) do update set ifi = excluded.ifi
-            returning id, ifi_sha
+            returning id, ifi_sha, ifi, name
         )
-        insert into learner_courses (course_id, learner_id, uploaded_outcome, uploaded_outcome_at, risk_stale)
-        select distinct on (k.id) $1, k.id, i.outcome, now(), true
+        insert into learner_courses (course_id, learner_id, uploaded_outcome, uploaded_outcome_at,
+                                     risk_stale, learner_ifi, learner_name)
+        select distinct on (k.id) $1, k.id, i.outcome, now(), true, k.ifi, k.name
         from input i join known k on k.ifi_sha = i.ifi_sha
         on conflict (course_id, learner_id) do update
         set uploaded_outcome = excluded.uploaded_outcome, uploaded_outcome_at = now()

@@ -50,13 +50,14 @@ pub async fn recompute(conn: &mut PgConnection, pairs: &[(i64, i64)]) -> sqlx::R
         insert into learner_courses as lc (course_id, learner_id, statements, active_days, sessions,
             time_secs, completions, successes, failures, attempts, score_sum,
             distinct_activities, first_ts, last_ts, regularity, statement_outcome,
-            statement_outcome_at, risk_stale)
+            statement_outcome_at, risk_stale, learner_ifi, learner_name)
         select s.course_id, s.learner_id, coalesce(a.statements, 0), coalesce(a.active_days, 0),
                coalesce(a.sessions, 0), coalesce(a.time_secs, 0), coalesce(a.completions, 0),
                coalesce(a.successes, 0), coalesce(a.failures, 0), coalesce(a.attempts, 0),
                coalesce(a.score_sum, 0), coalesce(x.n, 0), s.first_ts, s.last_ts,
-               a.regularity, s.outcome, s.outcome_at, true
+               a.regularity, s.outcome, s.outcome_at, true, l.ifi, l.name
         from span s
+        join learners l on l.id = s.learner_id
         left join agg a using (course_id, learner_id)
         left join acts x using (course_id, learner_id)
         on conflict (course_id, learner_id) do update
@@ -67,7 +68,8 @@ pub async fn recompute(conn: &mut PgConnection, pairs: &[(i64, i64)]) -> sqlx::R
             score_sum = excluded.score_sum, distinct_activities = excluded.distinct_activities,
             first_ts = excluded.first_ts, last_ts = excluded.last_ts,
             regularity = excluded.regularity, statement_outcome = excluded.statement_outcome,
-            statement_outcome_at = excluded.statement_outcome_at, risk_stale = true
+            statement_outcome_at = excluded.statement_outcome_at, risk_stale = true,
+            learner_name = excluded.learner_name
         "#,
         &courses,
         &learners

@@ -5,6 +5,7 @@ mod api;
 mod fixtures;
 mod metrics;
 mod model_gate;
+mod names;
 mod property;
 mod retrain;
 mod scoring;
