@@ -2,10 +2,9 @@
 --
 -- The learner list reads a whole course at once. Joined with `learners`, PostgreSQL first
 -- hashed the course's rows and then probed them with every learner of the store (24,910 in
--- the benchmark's full run), 15 to 17 ms of its execution before the rows reached the LRS in
--- full, against about 5 ms to scan the course's rows alone; a 10,000-learner list over HTTP
--- took 43 to 45 ms with the copy against 51 to 54 ms with the join (`curl`, 150 lists, on a
--- store of 10,343 learners).
+-- the benchmark's full run): 15 to 17 ms of execution, and no row sent before the hash was
+-- built. The course's rows alone take 6.6 ms. A 10,000-learner list over HTTP took p50 40 to
+-- 41 ms with the copy against 49 to 51 ms with the join (docs/BENCHMARKS.md, "9bdbf8a").
 --
 -- `learners` stays the source of truth. The copy is written by whoever writes the row: the
 -- analytics worker, whose every update of a pair re-reads the name, and an outcome upload;
