@@ -2,7 +2,7 @@
 //! outcome upload, CSV, scopes.
 
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::fixtures::*;
 use crate::helpers::{TestApp, error_body, spawn_app_with};
@@ -21,12 +21,6 @@ async fn seeded() -> TestApp {
     .await;
     drain(&app).await;
     app
-}
-
-async fn get_json(app: &TestApp, path: &str) -> Value {
-    let response = app.admin(Method::GET, path).send().await.expect("request");
-    assert_eq!(response.status().as_u16(), 200, "{path}");
-    response.json().await.expect("json")
 }
 
 #[tokio::test]

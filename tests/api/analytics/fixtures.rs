@@ -62,18 +62,17 @@ pub fn encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
+/// A GET of the API as the admin, which must answer 200, as JSON.
+pub async fn get_json(app: &TestApp, path: &str) -> Value {
+    let response = app.admin(Method::GET, path).send().await.expect("request");
+    assert_eq!(response.status().as_u16(), 200, "{path}");
+    response.json().await.expect("json")
+}
+
 /// The analytics API's learner list for the course, as JSON items.
 pub async fn learners(app: &TestApp, course: &str) -> Vec<Value> {
-    let response = app
-        .admin(
-            Method::GET,
-            &format!("/analytics/courses/learners?course={}", encode(course)),
-        )
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status().as_u16(), 200);
-    let body: Value = response.json().await.expect("json");
+    let path = format!("/analytics/courses/learners?course={}", encode(course));
+    let body = get_json(app, &path).await;
     body["items"].as_array().cloned().unwrap_or_default()
 }
 

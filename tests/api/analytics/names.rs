@@ -1,7 +1,6 @@
 //! A learner's key and name in the learner lists, which read the copies kept on each
 //! learner-course row (migration 000009) rather than the `learners` table.
 
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::fixtures::*;
@@ -51,19 +50,11 @@ async fn a_new_name_shows_in_every_course_of_the_learner() {
     assert_eq!(find(&first, &learner_key(2))["name"], "Alan Turing");
     let other = learners(&app, OTHER_COURSE).await;
     assert_eq!(find(&other, &learner_key(1))["name"], "Ada Lovelace");
-    let response = app
-        .admin(
-            Method::GET,
-            &format!(
-                "/analytics/learners/courses?learner={}",
-                encode(&learner_key(1))
-            ),
-        )
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status().as_u16(), 200);
-    let body: Value = response.json().await.expect("json");
+    let path = format!(
+        "/analytics/learners/courses?learner={}",
+        encode(&learner_key(1))
+    );
+    let body = get_json(&app, &path).await;
     let names: Vec<&Value> = body["items"]
         .as_array()
         .expect("items")
