@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::as_of::{Cutoff, as_of};
-use super::list_order::{Filter, ListOrder};
+use super::list_filter::Filter;
+use super::list_order::ListOrder;
+use super::list_page::sql_page;
 use super::{course_param, learner_ifi, list_response, wants_csv};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
@@ -60,6 +62,18 @@ pub struct LearnerView {
     model_id: Option<i64>,
     #[serde(serialize_with = "super::instant")]
     scored_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub(super) sort_values: SortValues,
+}
+
+/// The unrounded values a list is sorted and filtered by (`list_order`, `list_filter`): the
+/// response rounds them, and rounding made ties that PostgreSQL, sorting the same rows, would
+/// not see.
+#[derive(Clone, Default)]
+pub(super) struct SortValues {
+    pub risk: Option<f64>,
+    pub time_secs: f64,
+    pub coverage: f64,
 }
 
 fn round(v: f64, digits: i32) -> f64 {
@@ -74,7 +88,17 @@ impl LearnerView {
         activities: f64,
         now: DateTime<Utc>,
     ) -> LearnerView {
+        let coverage = if activities > 0.0 {
+            (f64::from(row.distinct_activities) / activities).min(1.0)
+        } else {
+            0.0
+        };
         LearnerView {
+            sort_values: SortValues {
+                risk: row.risk_probability,
+                time_secs: row.time_secs,
+                coverage,
+            },
             learner: row.ifi,
             name: row.name,
             course,
@@ -83,14 +107,7 @@ impl LearnerView {
             sessions: i64::from(row.sessions),
             time_on_task_hours: round(row.time_secs / 3600.0, 2),
             distinct_activities: i64::from(row.distinct_activities),
-            coverage: if activities > 0.0 {
-                round(
-                    (f64::from(row.distinct_activities) / activities).min(1.0),
-                    3,
-                )
-            } else {
-                0.0
-            },
+            coverage: round(coverage, 3),
             completions: i64::from(row.completions),
             successes: i64::from(row.successes),
             failures: i64::from(row.failures),
@@ -205,6 +222,11 @@ pub async fn course_learners(
         None => {
             let now = Utc::now();
             let activities = metrics::course_activities(&state.pool, course.id).await?;
+            if let Some((page, next)) =
+                sql_page(&state, course.id, activities, &filter, &order, now).await?
+            {
+                return list_response(&page, csv, next);
+            }
             learner_rows::course_learners(&state.pool, course.id)
                 .await?
                 .into_iter()

@@ -1,6 +1,10 @@
-//! Which learners a course's learner list shows, in which order, and where a page ends: the
-//! query parameters `band`, `min_risk`, `inactive_days`, `outcome`, `sort`, `order`, `limit`
-//! and `cursor`.
+//! The order of a course's learner list and where a page ends: the query parameters `sort`,
+//! `order`, `limit` and `cursor`.
+//!
+//! A list is sorted here, in the LRS, when it is taken as of a cutoff, sorted by name, or
+//! longer than `SQL_PAGE_MAX`; otherwise PostgreSQL sorts it (`list_page`). Both use the same
+//! key, value for value, so a cursor from one continues in the other: a client may change
+//! `limit` from one page to the next.
 
 use std::cmp::Ordering;
 
@@ -11,69 +15,6 @@ use serde::{Deserialize, Serialize};
 use super::learners::LearnerView;
 use crate::http::error::ApiError;
 use crate::http::query::QueryParams;
-
-/// The filters of a learner list; a learner is listed when it passes all of them.
-#[derive(Default)]
-pub(super) struct Filter {
-    band: Option<String>,
-    min_risk: Option<f64>,
-    inactive_days: Option<f64>,
-    /// `Some(None)`: learners without a known outcome.
-    outcome: Option<Option<String>>,
-}
-
-impl Filter {
-    pub fn parse(params: &QueryParams) -> Result<Filter, ApiError> {
-        let mut filter = Filter::default();
-        if let Some(band) = params.get("band") {
-            if !["high", "medium", "low"].contains(&band) {
-                return Err(ApiError::invalid("band", "must be high, medium or low"));
-            }
-            filter.band = Some(band.to_owned());
-        }
-        if let Some(min) = params.get("min_risk") {
-            filter.min_risk =
-                Some(min.parse().map_err(|_| {
-                    ApiError::invalid("min_risk", "must be a number between 0 and 1")
-                })?);
-        }
-        if let Some(days) = params.get("inactive_days") {
-            filter.inactive_days = Some(
-                days.parse()
-                    .map_err(|_| ApiError::invalid("inactive_days", "must be a number of days"))?,
-            );
-        }
-        filter.outcome = match params.get("outcome") {
-            None => None,
-            Some("unknown") => Some(None),
-            Some(outcome @ ("pass" | "fail" | "withdrawn")) => Some(Some(outcome.to_owned())),
-            Some(_) => {
-                return Err(ApiError::invalid(
-                    "outcome",
-                    "must be pass, fail, withdrawn or unknown",
-                ));
-            }
-        };
-        Ok(filter)
-    }
-
-    /// Whether the learner is listed.
-    pub fn keeps(&self, v: &LearnerView) -> bool {
-        self.band
-            .as_ref()
-            .is_none_or(|band| v.risk_band.as_ref() == Some(band))
-            && self
-                .min_risk
-                .is_none_or(|min| v.risk.is_some_and(|r| r >= min))
-            && self
-                .inactive_days
-                .is_none_or(|days| v.days_since_last_activity.is_none_or(|d| d >= days))
-            && self
-                .outcome
-                .as_ref()
-                .is_none_or(|outcome| &v.outcome == outcome)
-    }
-}
 
 /// Sort orders of the learner list.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -101,21 +42,38 @@ impl Sort {
         })
     }
 
+    /// The name PostgreSQL knows this order by (`store::analytics::learner_page`); names are
+    /// sorted only here, since `lower()` and `to_lowercase()` disagree outside ASCII.
+    fn sql_name(self) -> Option<&'static str> {
+        Some(match self {
+            Sort::Risk => "risk",
+            Sort::Name => return None,
+            Sort::LastActivity => "last_activity",
+            Sort::Statements => "statements",
+            Sort::ActiveDays => "active_days",
+            Sort::TimeOnTask => "time_on_task",
+            Sort::Coverage => "coverage",
+        })
+    }
+
     /// The sort key of a row (text for names, a number otherwise; missing values sort as
-    /// the smallest).
+    /// the smallest). Numbers are the unrounded values, and each is what
+    /// `store::analytics::learner_page` computes in SQL for the same row: change both or
+    /// neither.
     fn key(self, v: &LearnerView) -> (f64, String) {
+        let values = &v.sort_values;
         match self {
-            Sort::Risk => (v.risk.unwrap_or(-1.0), String::new()),
+            Sort::Risk => (values.risk.unwrap_or(-1.0), String::new()),
             Sort::Name => (0.0, v.name.clone().unwrap_or_default().to_lowercase()),
             Sort::LastActivity => (
                 v.last_activity
-                    .map_or(f64::MIN, |t| t.timestamp_millis() as f64),
+                    .map_or(f64::MIN, |t| t.timestamp_micros() as f64),
                 String::new(),
             ),
             Sort::Statements => (v.statements as f64, String::new()),
             Sort::ActiveDays => (v.active_days as f64, String::new()),
-            Sort::TimeOnTask => (v.time_on_task_hours, String::new()),
-            Sort::Coverage => (v.coverage, String::new()),
+            Sort::TimeOnTask => (values.time_secs, String::new()),
+            Sort::Coverage => (values.coverage, String::new()),
         }
     }
 }
@@ -127,6 +85,10 @@ struct ListCursor {
     t: String,
     l: String,
 }
+
+/// The longest page PostgreSQL sorts. A longer one is most of the course: reading it in
+/// order through the index cost more than reading it in any order and sorting it here.
+pub(super) const SQL_PAGE_MAX: usize = 1000;
 
 /// The order and page of a learner list.
 pub(super) struct ListOrder {
@@ -172,6 +134,19 @@ impl ListOrder {
         })
     }
 
+    /// The page as PostgreSQL can take it, unless this list is sorted in the LRS.
+    pub fn sql(&self) -> Option<SqlOrder<'_>> {
+        if self.limit > SQL_PAGE_MAX {
+            return None;
+        }
+        Some(SqlOrder {
+            sort: self.sort.sql_name()?,
+            descending: self.descending,
+            after: self.after.as_ref().map(|c| (c.k, c.l.as_str())),
+            limit: self.limit,
+        })
+    }
+
     /// This page's learners, in list order, and the cursor of the next page when there is
     /// one.
     pub fn page<'a>(&self, views: &'a [LearnerView]) -> (Vec<&'a LearnerView>, Option<String>) {
@@ -203,22 +178,35 @@ impl ListOrder {
         order.sort_unstable_by(|&a, &b| compare(&keys[a], &keys[b]));
         let next = (order.len() > self.limit).then(|| {
             let (k, t, l) = &keys[order[self.limit - 1]];
-            URL_SAFE_NO_PAD.encode(
-                serde_json::to_vec(&ListCursor {
-                    k: *k,
-                    t: t.clone(),
-                    l: (*l).to_owned(),
-                })
-                .unwrap_or_default(),
-            )
+            encode_cursor(*k, t, l)
         });
         order.truncate(self.limit);
         (order.into_iter().map(|i| &views[i]).collect(), next)
     }
 }
 
+/// A list order for PostgreSQL: see `store::analytics::learner_page::PageQuery`.
+pub(super) struct SqlOrder<'a> {
+    pub sort: &'static str,
+    pub descending: bool,
+    pub after: Option<(f64, &'a str)>,
+    pub limit: usize,
+}
+
+/// The cursor of the page after a learner with this sort key (and name key, for names).
+pub(super) fn encode_cursor(k: f64, t: &str, l: &str) -> String {
+    URL_SAFE_NO_PAD.encode(
+        serde_json::to_vec(&ListCursor {
+            k,
+            t: t.to_owned(),
+            l: l.to_owned(),
+        })
+        .unwrap_or_default(),
+    )
+}
+
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use chrono::{DateTime, Duration, Utc};
 
     use super::*;
@@ -251,17 +239,13 @@ mod tests {
         LearnerView::from_row(row, None, 5.0, now)
     }
 
-    fn learners() -> Vec<LearnerView> {
+    pub(in crate::http::analytics) fn learners() -> Vec<LearnerView> {
         let now = Utc::now();
         (0..23).map(|i| view(i, now)).collect()
     }
 
     fn order(query: &str) -> Result<ListOrder, ApiError> {
         ListOrder::parse(&QueryParams::parse(query).expect("query"))
-    }
-
-    fn filter(query: &str) -> Result<Filter, ApiError> {
-        Filter::parse(&QueryParams::parse(query).expect("query"))
     }
 
     /// The learners of the page, by IFI key.
@@ -331,62 +315,11 @@ mod tests {
     }
 
     #[test]
-    fn filters_keep_only_the_learners_that_match_all_of_them() {
-        let views = learners();
-        let kept = |query: &str| -> Vec<usize> {
-            let filter = filter(query).expect("filter");
-            (0..views.len())
-                .filter(|&i| filter.keeps(&views[i]))
-                .collect()
-        };
-        assert_eq!(kept("").len(), views.len());
-        let high = kept("band=high");
-        assert!(!high.is_empty());
-        assert!(
-            high.iter()
-                .all(|&i| views[i].risk_band.as_deref() == Some("high"))
-        );
-        let risky = kept("min_risk=0.6");
-        assert!(!risky.is_empty());
-        assert!(
-            risky
-                .iter()
-                .all(|&i| views[i].risk.is_some_and(|r| r >= 0.6))
-        );
-        let unknown = kept("outcome=unknown");
-        assert!(!unknown.is_empty());
-        assert!(unknown.iter().all(|&i| views[i].outcome.is_none()));
-        let passed = kept("outcome=pass&band=medium");
-        assert!(!passed.is_empty());
-        assert!(passed.iter().all(|&i| {
-            views[i].outcome.as_deref() == Some("pass")
-                && views[i].risk_band.as_deref() == Some("medium")
-        }));
-        // Learners with no activity at all count as inactive however long is asked.
-        let inactive = kept("inactive_days=5");
-        assert!(
-            inactive
-                .iter()
-                .all(|&i| { views[i].days_since_last_activity.is_none_or(|d| d >= 5.0) })
-        );
-        assert!(inactive.iter().any(|&i| views[i].last_activity.is_none()));
-        assert!(inactive.len() < views.len());
-    }
-
-    #[test]
     fn bad_list_parameters_are_named_in_the_error() {
         let path = |result: Result<(), ApiError>| match result {
             Err(ApiError::Invalid { path, .. }) => path,
             other => panic!("expected an invalid parameter, got {other:?}"),
         };
-        for (query, expected) in [
-            ("band=severe", "band"),
-            ("min_risk=high", "min_risk"),
-            ("inactive_days=a%20week", "inactive_days"),
-            ("outcome=maybe", "outcome"),
-        ] {
-            assert_eq!(path(filter(query).map(drop)), expected, "{query}");
-        }
         for (query, expected) in [
             ("sort=shoe_size", "sort"),
             ("order=sideways", "order"),

@@ -9,7 +9,9 @@
 mod as_of;
 pub mod courses;
 pub mod learners;
+mod list_filter;
 mod list_order;
+mod list_page;
 pub mod models;
 pub mod outcomes;
 pub mod status;

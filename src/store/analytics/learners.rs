@@ -41,6 +41,8 @@ pub struct LearnerListRow {
     pub factor_3_explanation: Option<String>,
     pub risk_model_id: Option<i64>,
     pub risk_updated: Option<DateTime<Utc>>,
+    /// The row's key in the list's order, when PostgreSQL sorted it (`learner_page`).
+    pub sort_key: Option<f64>,
 }
 
 impl LearnerListRow {
@@ -95,7 +97,7 @@ pub async fn course_learners(pool: &PgPool, course_id: i64) -> sqlx::Result<Vec<
                lc.risk_factor_2_explanation as factor_2_explanation,
                lc.risk_factor_3 as factor_3, lc.risk_factor_3_contribution as factor_3_contribution,
                lc.risk_factor_3_explanation as factor_3_explanation,
-               lc.risk_model_id, lc.risk_updated
+               lc.risk_model_id, lc.risk_updated, null::float8 as sort_key
         from learner_courses lc
         where lc.course_id = $1
         "#,
@@ -142,7 +144,7 @@ pub async fn learner_courses(pool: &PgPool, learner_id: i64) -> sqlx::Result<Vec
                lc.risk_factor_2_explanation as factor_2_explanation,
                lc.risk_factor_3 as factor_3, lc.risk_factor_3_contribution as factor_3_contribution,
                lc.risk_factor_3_explanation as factor_3_explanation,
-               lc.risk_model_id, lc.risk_updated
+               lc.risk_model_id, lc.risk_updated, null::float8 as sort_key
         from learner_courses lc
         join courses c on c.id = lc.course_id
         where lc.learner_id = $1

@@ -5,6 +5,7 @@ pub mod activities;
 pub mod days;
 pub mod entities;
 pub mod events;
+pub mod learner_page;
 pub mod learners;
 pub mod metrics;
 pub mod models;

@@ -3,6 +3,7 @@
 
 mod api;
 mod fixtures;
+mod list_pages;
 mod metrics;
 mod model_gate;
 mod names;

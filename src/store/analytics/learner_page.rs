@@ -1,0 +1,175 @@
+//! One page of a course's learner list, filtered, sorted and cut in PostgreSQL.
+//!
+//! The sort keys computed here are the ones the LRS computes for a list it sorts itself
+//! (`src/http/analytics/list_order.rs`, `Sort::key`), value for value, so a cursor means the
+//! same whichever of the two produced it. Names are not sorted here: PostgreSQL's `lower()`
+//! and Rust's `to_lowercase()` disagree outside ASCII.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+
+use super::learners::LearnerListRow;
+
+/// Which page: the list's parameters, the filters as SQL can apply them, and where the
+/// previous page ended.
+#[derive(Debug, Clone)]
+pub struct PageQuery<'a> {
+    pub course_id: i64,
+    /// `risk`, `statements`, `active_days`, `time_on_task`, `coverage` or `last_activity`.
+    pub sort: &'a str,
+    pub descending: bool,
+    /// The sort key and IFI key of the last learner of the previous page.
+    pub after: Option<(f64, &'a str)>,
+    /// The course's activity count, the denominator of coverage.
+    pub activities: f64,
+    pub band: Option<&'a str>,
+    /// An outcome, or `unknown` for learners without one.
+    pub outcome: Option<&'a str>,
+    /// Only learners whose unrounded risk is at least this.
+    pub min_risk: Option<f64>,
+    /// Only learners never active, or last active at or before this instant.
+    pub inactive_since: Option<DateTime<Utc>>,
+    pub limit: i64,
+}
+
+impl PageQuery<'_> {
+    /// The cursor in ascending key space: a descending list orders by the negated key, so
+    /// that `(key, ifi) > (cursor)` is one row comparison whatever the direction.
+    fn signed_after(&self) -> (f64, &str) {
+        match self.after {
+            Some((key, ifi)) => (self.sign() * key, ifi),
+            None => (f64::NEG_INFINITY, ""),
+        }
+    }
+
+    fn sign(&self) -> f64 {
+        if self.descending { -1.0 } else { 1.0 }
+    }
+}
+
+/// The learners of the page, in list order, each with its sort key in `sort_key`.
+pub async fn course_learners_page(
+    pool: &PgPool,
+    page: &PageQuery<'_>,
+) -> sqlx::Result<Vec<LearnerListRow>> {
+    if page.sort == "risk" && page.descending {
+        by_risk(pool, page).await
+    } else {
+        by_key(pool, page).await
+    }
+}
+
+/// The default order, a walk of `learner_courses_risk_order` from the cursor (migration
+/// 000010).
+async fn by_risk(pool: &PgPool, page: &PageQuery<'_>) -> sqlx::Result<Vec<LearnerListRow>> {
+    let (key, ifi) = page.signed_after();
+    sqlx::query_as!(
+        LearnerListRow,
+        r#"
+        select lc.course_id, lc.learner_id, lc.learner_ifi as ifi, lc.learner_name as name, lc.statements, lc.active_days, lc.sessions,
+               lc.time_secs, lc.completions, lc.successes, lc.failures, lc.attempts, lc.score_sum,
+               lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
+               coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
+               lc.risk_probability, lc.risk_band,
+               lc.risk_factor_1 as factor_1, lc.risk_factor_1_contribution as factor_1_contribution,
+               lc.risk_factor_1_explanation as factor_1_explanation,
+               lc.risk_factor_2 as factor_2, lc.risk_factor_2_contribution as factor_2_contribution,
+               lc.risk_factor_2_explanation as factor_2_explanation,
+               lc.risk_factor_3 as factor_3, lc.risk_factor_3_contribution as factor_3_contribution,
+               lc.risk_factor_3_explanation as factor_3_explanation,
+               lc.risk_model_id, lc.risk_updated,
+               coalesce(lc.risk_probability, -1) as sort_key
+        from learner_courses lc
+        where lc.course_id = $1
+          and (-coalesce(lc.risk_probability, -1), lc.learner_ifi collate "C") > ($2::float8, $3::text)
+          and ($4::text is null or lc.risk_band = $4)
+          and ($5::text is null
+               or coalesce(lc.uploaded_outcome, lc.statement_outcome) is not distinct from nullif($5, 'unknown'))
+          and ($6::float8 is null or lc.risk_probability >= $6)
+          and ($7::timestamptz is null or lc.last_ts is null or lc.last_ts <= $7)
+        order by -coalesce(lc.risk_probability, -1), lc.learner_ifi collate "C"
+        limit $8
+        "#,
+        page.course_id,
+        key,
+        ifi,
+        page.band,
+        page.outcome,
+        page.min_risk,
+        page.inactive_since,
+        page.limit,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Any other order: the course's keys are sorted narrow (learner, IFI, key), and only the
+/// page's rows are read whole. Sorting whole rows made PostgreSQL carry 400-byte tuples
+/// through the sort (6.6 against 10.5 ms for the first 101 of 10,043 learners).
+async fn by_key(pool: &PgPool, page: &PageQuery<'_>) -> sqlx::Result<Vec<LearnerListRow>> {
+    let (key, ifi) = page.signed_after();
+    // The key expressions are `Sort::key`'s: a missing risk is -1 and a missing last activity
+    // the smallest float, coverage is clamped to 1, instants are in microseconds.
+    sqlx::query_as!(
+        LearnerListRow,
+        r#"
+        with keyed as (
+            select learner_id, learner_ifi,
+                   case $2::text
+                       when 'risk' then coalesce(risk_probability, -1)
+                       when 'statements' then statements::float8
+                       when 'active_days' then active_days::float8
+                       when 'time_on_task' then time_secs
+                       when 'coverage' then
+                           case when $3::float8 > 0 then least(distinct_activities / $3::float8, 1.0)
+                                else 0 end
+                       when 'last_activity' then
+                           coalesce((extract(epoch from last_ts) * 1000000)::float8,
+                                    '-1.7976931348623157e308'::float8)
+                   end as sort_key
+            from learner_courses
+            where course_id = $1
+              and ($7::text is null or risk_band = $7)
+              and ($8::text is null
+                   or coalesce(uploaded_outcome, statement_outcome) is not distinct from nullif($8, 'unknown'))
+              and ($9::float8 is null or risk_probability >= $9)
+              and ($10::timestamptz is null or last_ts is null or last_ts <= $10)
+        ), page as (
+            select learner_id, learner_ifi, sort_key
+            from keyed
+            where ($4::float8 * sort_key, learner_ifi collate "C") > ($5::float8, $6::text)
+            order by $4::float8 * sort_key, learner_ifi collate "C"
+            limit $11
+        )
+        select lc.course_id, lc.learner_id, lc.learner_ifi as ifi, lc.learner_name as name, lc.statements, lc.active_days, lc.sessions,
+               lc.time_secs, lc.completions, lc.successes, lc.failures, lc.attempts, lc.score_sum,
+               lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
+               coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
+               lc.risk_probability, lc.risk_band,
+               lc.risk_factor_1 as factor_1, lc.risk_factor_1_contribution as factor_1_contribution,
+               lc.risk_factor_1_explanation as factor_1_explanation,
+               lc.risk_factor_2 as factor_2, lc.risk_factor_2_contribution as factor_2_contribution,
+               lc.risk_factor_2_explanation as factor_2_explanation,
+               lc.risk_factor_3 as factor_3, lc.risk_factor_3_contribution as factor_3_contribution,
+               lc.risk_factor_3_explanation as factor_3_explanation,
+               lc.risk_model_id, lc.risk_updated,
+               page.sort_key
+        from page
+        join learner_courses lc on lc.course_id = $1 and lc.learner_id = page.learner_id
+        order by $4::float8 * page.sort_key, page.learner_ifi collate "C"
+        "#,
+        page.course_id,
+        page.sort,
+        page.activities,
+        page.sign(),
+        key,
+        ifi,
+        page.band,
+        page.outcome,
+        page.min_risk,
+        page.inactive_since,
+        page.limit,
+    )
+    .fetch_all(pool)
+    .await
+}
