@@ -74,23 +74,23 @@ impl Filter {
 /// keeps every learner that `Filter::keeps` keeps, and may keep a few more near a boundary:
 /// the response rounds risk to 4 digits and inactivity to a tenth of a day, and the exact
 /// test on those rounded values stays in `keeps`.
-pub(super) struct SqlFilter {
-    pub band: Option<String>,
+pub(super) struct SqlFilter<'a> {
+    pub band: Option<&'a str>,
     /// An outcome, or `unknown`.
-    pub outcome: Option<String>,
+    pub outcome: Option<&'a str>,
     pub min_risk: Option<f64>,
     pub inactive_since: Option<DateTime<Utc>>,
 }
 
 impl Filter {
     /// The filter for PostgreSQL, for a list taken at `now`.
-    pub fn sql(&self, now: DateTime<Utc>) -> SqlFilter {
+    pub fn sql(&self, now: DateTime<Utc>) -> SqlFilter<'_> {
         SqlFilter {
-            band: self.band.clone(),
+            band: self.band.as_deref(),
             outcome: self
                 .outcome
                 .as_ref()
-                .map(|o| o.clone().unwrap_or_else(|| "unknown".to_owned())),
+                .map(|o| o.as_deref().unwrap_or("unknown")),
             // round(p, 4) >= min holds only if p >= min - 0.00005.
             min_risk: self.min_risk.map(|min| min - 0.0001),
             // The rounded days since the last activity reach `days` only if the unrounded
@@ -175,13 +175,11 @@ mod tests {
             let sql = exact.sql(now);
             for v in views.iter().filter(|v| exact.keeps(v)) {
                 assert!(
-                    sql.band
-                        .as_ref()
-                        .is_none_or(|b| v.risk_band.as_ref() == Some(b)),
+                    sql.band.is_none_or(|b| v.risk_band.as_deref() == Some(b)),
                     "{query}"
                 );
                 assert!(
-                    sql.outcome.as_deref().is_none_or(|o| {
+                    sql.outcome.is_none_or(|o| {
                         v.outcome.as_deref() == Some(o) || (o == "unknown" && v.outcome.is_none())
                     }),
                     "{query}"
@@ -198,11 +196,17 @@ mod tests {
                 );
             }
         }
-        let sql = filter("min_risk=0.6").expect("filter").sql(now);
-        assert!(sql.min_risk.is_some_and(|m| m < 0.6 && m > 0.599));
-        let sql = filter("inactive_days=1e300").expect("filter").sql(now);
+        let min_risk = filter("min_risk=0.6").expect("filter");
+        assert!(
+            min_risk
+                .sql(now)
+                .min_risk
+                .is_some_and(|m| m < 0.6 && m > 0.599)
+        );
+        let far = filter("inactive_days=1e300").expect("filter");
         assert_eq!(
-            sql.inactive_since, None,
+            far.sql(now).inactive_since,
+            None,
             "out of range: left to the exact filter"
         );
     }

@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::fixtures::*;
 use crate::helpers::{TestApp, spawn_app_with};
 use lrs::store::analytics::learner_page::{PageQuery, course_learners_page};
+use lrs::store::analytics::metrics;
 
 const SORTS: [&str; 7] = [
     "risk",
@@ -184,17 +185,15 @@ async fn the_default_order_is_highest_risk_first_then_unscored_learners_by_key()
 async fn the_page_queries_walk_the_course_in_the_lists_order_with_their_keys() {
     let app = course().await;
     let base = format!("/analytics/courses/learners?course={}", encode(COURSE));
-    let course_id: i64 = sqlx::query_scalar("select id from courses where iri = $1")
-        .bind(COURSE)
-        .fetch_one(&app.pool)
+    // The course and the coverage denominator, as the handler reads them.
+    let course_id = metrics::course_by_iri(&app.pool, COURSE)
         .await
-        .expect("course");
-    let activities: i64 =
-        sqlx::query_scalar("select count(*) from course_activities where course_id = $1")
-            .bind(course_id)
-            .fetch_one(&app.pool)
-            .await
-            .expect("activities");
+        .expect("course")
+        .expect("known")
+        .id;
+    let activities = metrics::course_activities(&app.pool, course_id)
+        .await
+        .expect("activities");
     for sort in &SORTS[..6] {
         for descending in [false, true] {
             let order = if descending { "desc" } else { "asc" };
@@ -213,7 +212,7 @@ async fn the_page_queries_walk_the_course_in_the_lists_order_with_their_keys() {
                     sort,
                     descending,
                     after: after.as_ref().map(|(k, l)| (*k, l.as_str())),
-                    activities: activities as f64,
+                    activities,
                     band: None,
                     outcome: None,
                     min_risk: None,
