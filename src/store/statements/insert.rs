@@ -158,27 +158,40 @@ async fn try_insert(
             where s.id in (select i.voids from input i join ins on ins.id = i.id)
               and s.voids is null and not s.voided
         ),
+        -- The positions in the batch of the statements inserted (not re-sent ones).
+        inserted as (
+            select coalesce(array_agg(i.ord), '{}') as ords from ins join input i on i.id = ins.id
+        ),
+        -- Each Activity's definition from the inserted statements only, its runs merged in
+        -- order (see `Rows::definition_ords`).
+        definitions as (
+            select d.id_sha, min(d.id) as id,
+                   lrs_merge_definitions(d.definition::jsonb order by d.run) as definition
+            from unnest($9::bytea[], $10::text[], $11::text[], $12::text[], $17::int[])
+                as d(id_sha, id, definition, ords, run)
+            where d.ords::bigint[] && (select ords from inserted)
+            group by d.id_sha
+        ),
         -- Canonical definitions and agents are shared by every statement about them: an
         -- unconditional upsert would lock the same hot rows in every transaction and serialise
         -- concurrent writers. New keys are inserted without touching existing rows, and only
         -- rows whose content actually changes are updated (and so locked).
         new_definitions as (
             insert into activities (id_sha, id, definition, updated)
-            select d.id_sha, d.id, d.definition::jsonb, now()
-            from unnest($9::bytea[], $10::text[], $11::text[], $12::uuid[]) as d(id_sha, id, definition, source)
-            where d.source in (select id from ins)
+            select d.id_sha, d.id, d.definition, now()
+            from definitions d
             order by d.id_sha
             on conflict (id_sha) do nothing
         ),
         changed_definitions as (
             update activities a
-            set definition = lrs_merge_definition(a.definition, d.definition::jsonb), updated = now()
-            from unnest($9::bytea[], $10::text[], $11::text[], $12::uuid[]) as d(id_sha, id, definition, source)
-            where a.id_sha = d.id_sha and d.source in (select id from ins)
+            set definition = lrs_merge_definition(a.definition, d.definition), updated = now()
+            from definitions d
+            where a.id_sha = d.id_sha
               -- The same definition again (the common case) cannot change the merge; the
               -- cheap comparison spares calling the SQL function.
-              and a.definition is distinct from d.definition::jsonb
-              and a.definition is distinct from lrs_merge_definition(a.definition, d.definition::jsonb)
+              and a.definition is distinct from d.definition
+              and a.definition is distinct from lrs_merge_definition(a.definition, d.definition)
         ),
         queued as (
             -- The analytics worker applies new statements from this queue (same transaction:
@@ -189,19 +202,17 @@ async fn try_insert(
         new_people as (
             insert into agents (ifi_sha, ifi, agent, names)
             select a.ifi_sha, a.ifi, a.agent::jsonb, a.names::text[]
-            from unnest($13::bytea[], $14::text[], $15::text[], $16::text[], $17::uuid[])
-                as a(ifi_sha, ifi, agent, names, source)
-            where a.source in (select id from ins)
+            from unnest($13::bytea[], $14::text[], $15::text[], $16::text[])
+                as a(ifi_sha, ifi, agent, names)
             order by a.ifi_sha
             on conflict (ifi_sha) do nothing
         ),
         renamed_people as (
             update agents g
             set names = array(select distinct unnest(g.names || a.names::text[]))
-            from unnest($13::bytea[], $14::text[], $15::text[], $16::text[], $17::uuid[])
-                as a(ifi_sha, ifi, agent, names, source)
-            where g.ifi_sha = a.ifi_sha and a.source in (select id from ins)
-              and not (g.names @> a.names::text[])
+            from unnest($13::bytea[], $14::text[], $15::text[], $16::text[])
+                as a(ifi_sha, ifi, agent, names)
+            where g.ifi_sha = a.ifi_sha and not (g.names @> a.names::text[])
         )
         select ins.id as "id!",
                exists (select 1 from statements r where r.object_ref = ins.id) as "referenced!"
@@ -218,12 +229,12 @@ async fn try_insert(
         &rows.definition_shas,
         &rows.definition_ids,
         &rows.definitions,
-        &rows.definition_sources,
+        &rows.definition_ords,
         &rows.agent_shas,
         &rows.agent_ifis,
         &rows.agent_values,
         &rows.agent_names,
-        &rows.agent_sources,
+        &rows.definition_runs,
         &rows.parts,
     )
     .fetch_all(&mut *tx)

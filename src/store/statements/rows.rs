@@ -2,7 +2,6 @@
 //! voided flags, canonical Activity definitions and agents, deduplicated the way one
 //! `INSERT ... ON CONFLICT` statement needs.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
@@ -27,15 +26,22 @@ pub(super) struct Rows {
     /// Each statement's terms as a PostgreSQL array literal (`{1,2,3}`): unnest cannot take a
     /// two-dimensional ragged array.
     pub terms: Vec<String>,
+    /// One row per run of equal definitions of an Activity in consecutive statements that
+    /// mention it (usually one per Activity: statements repeat a definition word for word).
     pub definition_shas: Vec<Vec<u8>>,
     pub definition_ids: Vec<String>,
     pub definitions: Vec<String>,
-    pub definition_sources: Vec<Uuid>,
+    /// The positions in the batch (1-based, as `WITH ORDINALITY` numbers the statements) of
+    /// the statements that carried the run's definition, as an array literal: only the runs
+    /// of statements actually inserted are merged. A re-sent statement is not inserted, and
+    /// its definition, merged when it was first stored, must not undo what came since.
+    pub definition_ords: Vec<String>,
+    /// The run's position among its Activity's runs: the merge order.
+    pub definition_runs: Vec<i32>,
     pub agent_shas: Vec<Vec<u8>>,
     pub agent_ifis: Vec<String>,
     pub agent_values: Vec<String>,
     pub agent_names: Vec<String>,
-    pub agent_sources: Vec<Uuid>,
     /// Analytics queue partition of each statement.
     pub parts: Vec<i16>,
 }
@@ -53,13 +59,13 @@ impl Rows {
             .flat_map(|s| s.statements)
             .filter_map(|p| p.index.voids)
             .collect();
-        let mut definitions: Vec<(&str, &Value, Uuid)> = Vec::new();
-        let mut agents: HashMap<String, (Value, Vec<String>, Uuid)> = HashMap::new();
+        let mut definitions: Vec<(&str, &Value, i64)> = Vec::new();
+        let mut agents: HashMap<String, (Value, Vec<String>)> = HashMap::new();
 
         let statements = submissions
             .iter()
             .flat_map(|s| s.statements.iter().map(move |p| (p, s.writer)));
-        for (prepared, writer) in statements {
+        for (ord, (prepared, writer)) in (1_i64..).zip(statements) {
             let index = &prepared.index;
             let mut terms = own_terms(index);
             if let Some(target) = index.object_statement_ref {
@@ -85,7 +91,7 @@ impl Rows {
             if writer.may_define {
                 for activity in &index.activities {
                     if let Some(definition) = &activity.definition {
-                        definitions.push((&activity.id, definition, index.id));
+                        definitions.push((&activity.id, definition, ord));
                     }
                 }
             }
@@ -93,9 +99,13 @@ impl Rows {
                 let Some(ifi) = crate::xapi::ifi_key(agent) else {
                     continue;
                 };
+                // Agents and their names are recorded whether or not the statement turns out
+                // to be new: a statement that is not inserted is a re-sent one, whose agents
+                // and names were recorded when it was first stored, so recording them again
+                // changes nothing.
                 let entry = agents
                     .entry(ifi)
-                    .or_insert_with(|| (identifier_only(agent), Vec::new(), index.id));
+                    .or_insert_with(|| (identifier_only(agent), Vec::new()));
                 if let Some(name) = agent.get("name").and_then(Value::as_str)
                     && !entry.1.iter().any(|n| n == name)
                 {
@@ -104,38 +114,18 @@ impl Rows {
             }
         }
 
-        // One row per Activity: ON CONFLICT DO UPDATE cannot touch a row twice in one
-        // statement, so definitions of the same Activity within the batch merge here first.
-        // Most statements about an Activity repeat its definition word for word, which cannot
-        // change the merge: those are compared, not merged (merging copies both).
-        let mut merged: Vec<(&str, Cow<'_, Value>, Uuid)> = Vec::new();
-        let mut position: HashMap<&str, usize> = HashMap::new();
-        for (id, definition, source) in definitions {
-            match position.get(id) {
-                Some(&i) => {
-                    let current = &mut merged[i].1;
-                    if **current != *definition {
-                        *current = Cow::Owned(merge_definition(current, definition));
-                    }
-                }
-                None => {
-                    position.insert(id, merged.len());
-                    merged.push((id, Cow::Borrowed(definition), source));
-                }
-            }
-        }
-        for (id, definition, source) in merged {
+        for (id, run, definition, ords) in definition_runs(definitions) {
             rows.definition_shas.push(sha256(id));
             rows.definition_ids.push(id.to_owned());
-            rows.definitions.push(json_text(&definition));
-            rows.definition_sources.push(source);
+            rows.definitions.push(json_text(definition));
+            rows.definition_ords.push(array_literal(&ords));
+            rows.definition_runs.push(run);
         }
-        for (ifi, (agent, names, source)) in agents {
+        for (ifi, (agent, names)) in agents {
             rows.agent_shas.push(sha256(&ifi));
             rows.agent_ifis.push(ifi);
             rows.agent_values.push(json_text(&agent));
             rows.agent_names.push(text_array_literal(&names));
-            rows.agent_sources.push(source);
         }
         rows
     }
@@ -168,24 +158,32 @@ fn identifier_only(agent: &Value) -> Value {
     Value::Object(out)
 }
 
-/// Same rule as the SQL function `lrs_merge_definition`, for definitions within one batch.
-fn merge_definition(old: &Value, new: &Value) -> Value {
-    let (Value::Object(old_map), Value::Object(new_map)) = (old, new) else {
-        return new.clone();
-    };
-    let mut merged = old_map.clone();
-    for (key, value) in new_map {
-        let united = match (key.as_str(), old_map.get(key), value) {
-            ("name" | "description", Some(Value::Object(a)), Value::Object(b)) => {
-                let mut map = a.clone();
-                map.extend(b.iter().map(|(k, v)| (k.clone(), v.clone())));
-                Value::Object(map)
+/// An Activity's definitions in the batch, as runs of the same definition in consecutive
+/// statements that mention the Activity: (id, run number, definition, positions of its
+/// statements). PostgreSQL merges the runs of inserted statements in run order
+/// (`lrs_merge_definitions`); a definition repeated word for word cannot change a merge, so
+/// it only joins its run.
+fn definition_runs<'a>(
+    definitions: Vec<(&'a str, &'a Value, i64)>,
+) -> Vec<(&'a str, i32, &'a Value, Vec<i64>)> {
+    let mut runs: Vec<(&str, i32, &Value, Vec<i64>)> = Vec::new();
+    // The index in `runs` of each Activity's latest run.
+    let mut latest: HashMap<&str, usize> = HashMap::new();
+    for (id, definition, ord) in definitions {
+        match latest.get(id).copied() {
+            Some(i) if *runs[i].2 == *definition => runs[i].3.push(ord),
+            Some(i) => {
+                let run = runs[i].1 + 1;
+                latest.insert(id, runs.len());
+                runs.push((id, run, definition, vec![ord]));
             }
-            _ => value.clone(),
-        };
-        merged.insert(key.clone(), united);
+            None => {
+                latest.insert(id, runs.len());
+                runs.push((id, 0, definition, vec![ord]));
+            }
+        }
     }
-    Value::Object(merged)
+    runs
 }
 
 /// A value's JSON text. `serde_json::to_string` writes into a byte buffer, whereas `Value`'s
@@ -211,13 +209,30 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn definitions_in_one_batch_unite_language_maps() {
-        let old = json!({"name": {"en-US": "a"}, "type": "http://t/1"});
-        let new = json!({"name": {"fr-FR": "b"}, "type": "http://t/2"});
+    fn repeated_definitions_join_their_run_and_changes_start_one() {
+        let (one, two) = (json!({"name": {"en-US": "a"}}), json!({"type": "http://t/2"}));
+        let other = json!({"name": {"en-US": "x"}});
+        let runs = definition_runs(vec![
+            ("http://a", &one, 1),
+            ("http://b", &other, 2),
+            ("http://a", &one, 3),
+            ("http://a", &two, 4),
+            ("http://a", &one, 5),
+        ]);
+        let shape: Vec<(&str, i32, Vec<i64>)> = runs
+            .iter()
+            .map(|(id, run, _, ords)| (*id, *run, ords.clone()))
+            .collect();
         assert_eq!(
-            merge_definition(&old, &new),
-            json!({"name": {"en-US": "a", "fr-FR": "b"}, "type": "http://t/2"})
+            shape,
+            vec![
+                ("http://a", 0, vec![1, 3]),
+                ("http://b", 0, vec![2]),
+                ("http://a", 1, vec![4]),
+                ("http://a", 2, vec![5]),
+            ]
         );
+        assert_eq!(*runs[2].2, two);
     }
 
     #[test]

@@ -160,3 +160,89 @@ async fn definitions_of_one_activity_within_a_batch_merge_into_one() {
         json!({"name": {"en-US": "first", "fr-FR": "premier"}, "description": {"en-US": "the one"}})
     );
 }
+
+#[tokio::test]
+async fn a_re_sent_statement_in_a_batch_neither_drops_nor_undoes_new_definitions_and_names() {
+    // Communication 2.5 and 2.6: the canonical Activity and the Person are built from the
+    // statements received. A re-sent statement is not stored again (Data 2.3), so its
+    // definition must not undo what arrived since, and the new statements beside it in the
+    // batch must still count.
+    // Arrange
+    let app = spawn_app().await;
+    let activity = format!("http://example.com/activities/resent-{}", fresh_id());
+    let email = format!("mailto:resent-{}@example.com", fresh_id());
+    let about = |id: &str, name: &str, definition: Value| {
+        json!({
+            "id": id,
+            "actor": {"mbox": email, "name": name},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+            "object": {"id": activity, "definition": definition}
+        })
+    };
+    let first = about(
+        &fresh_id(),
+        "First Name",
+        json!({"name": {"en-US": "one"}, "type": "http://example.com/types/old"}),
+    );
+    let retyped = about(
+        &fresh_id(),
+        "First Name",
+        json!({"type": "http://example.com/types/new"}),
+    );
+    let added = about(
+        &fresh_id(),
+        "Second Name",
+        json!({"description": {"en-US": "added by the new statement"}}),
+    );
+    for single in [&first, &retyped] {
+        let response = app
+            .xapi(Method::POST, "/xapi/statements")
+            .json(single)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status().as_u16(), 200);
+    }
+
+    // Act
+    let response = app
+        .xapi(Method::POST, "/xapi/statements")
+        .json(&vec![first, added])
+        .send()
+        .await
+        .expect("request");
+
+    // Assert
+    assert_eq!(response.status().as_u16(), 200);
+    let query: String = form_urlencoded::byte_serialize(activity.as_bytes()).collect();
+    let described: Value = app
+        .xapi(Method::GET, &format!("/xapi/activities?activityId={query}"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        described["definition"],
+        json!({
+            "name": {"en-US": "one"},
+            "type": "http://example.com/types/new",
+            "description": {"en-US": "added by the new statement"}
+        })
+    );
+    let agent: String =
+        form_urlencoded::byte_serialize(json!({"mbox": email}).to_string().as_bytes()).collect();
+    let person: Value = app
+        .xapi(Method::GET, &format!("/xapi/agents?agent={agent}"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    let mut names: Vec<String> =
+        serde_json::from_value(person["name"].clone()).expect("a list of names");
+    names.sort();
+    assert_eq!(names, vec!["First Name", "Second Name"]);
+}
