@@ -8,8 +8,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::read::MAX_PAGE;
 use crate::http::error::ApiError;
 use crate::store::statements::Cursor;
+use crate::xapi::Format;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MoreToken {
@@ -37,11 +39,18 @@ impl MoreToken {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
     }
 
+    /// The token is not signed: it only says where a query stands, and the request's own
+    /// credential still decides what it may read. What this LRS never issues is refused, so
+    /// that an edited token cannot ask for more than a page or reach the database with a
+    /// value that fails there.
     pub fn decode(text: &str) -> Result<MoreToken, ApiError> {
         URL_SAFE_NO_PAD
             .decode(text)
             .ok()
-            .and_then(|raw| serde_json::from_slice(&raw).ok())
+            .and_then(|raw| serde_json::from_slice::<MoreToken>(&raw).ok())
+            .filter(|token| {
+                (1..=MAX_PAGE).contains(&token.page_size) && Format::parse(&token.format).is_some()
+            })
             .ok_or_else(|| ApiError::invalid("more", "not a more token issued by this LRS"))
     }
 }
@@ -72,5 +81,32 @@ mod tests {
         );
         assert_eq!(MoreToken::decode(&text).expect("decode"), token);
         assert!(MoreToken::decode("not-a-token").is_err());
+    }
+
+    #[test]
+    fn edited_page_sizes_and_formats_are_refused() {
+        let token = |page_size: i64, format: &str| MoreToken {
+            terms: vec![],
+            since: None,
+            until: None,
+            ascending: false,
+            page_size,
+            format: format.into(),
+            attachments: false,
+            cursor: None,
+        };
+        assert!(MoreToken::decode(&token(MAX_PAGE, "canonical").encode()).is_ok());
+        for (page_size, format) in [
+            (0, "ids"),
+            (-5, "ids"),
+            (MAX_PAGE + 1, "ids"),
+            (i64::MAX, "ids"),
+            (10, "everything"),
+        ] {
+            assert!(
+                MoreToken::decode(&token(page_size, format).encode()).is_err(),
+                "{page_size} {format}"
+            );
+        }
     }
 }
