@@ -5,7 +5,11 @@
 //! Differences that an exception to immutability could cause are ignored:
 //! * `id` only counts when both sides have one (a signature payload may lack it);
 //!   `stored`, `authority`, `version` are set by the LRS and ignored;
-//! * `timestamp` is compared as an instant, and only when both sides have one;
+//! * `timestamp` is compared as an instant truncated to the millisecond, and only when both
+//!   sides have one: a timestamp "MAY be truncated or rounded to a precision of at least 3
+//!   decimal digits for seconds" (Data 4.5), so a client that re-sends its statement after its
+//!   copy went through a millisecond clock (a JavaScript `Date`, a Java `Instant` in
+//!   milliseconds) is re-sending the same statement;
 //! * Verb `display` and Activity `definition` are "not considered part of the Statement";
 //! * `attachments` are "not part of Statements";
 //! * the order of Group members; a single context activity versus a one-element array;
@@ -37,13 +41,11 @@ pub fn statements_equivalent(a: &Value, b: &Value) -> bool {
     canonical_statement(a, false) == canonical_statement(b, false)
 }
 
-/// A timestamp as a comparable instant (or the raw value when it does not parse).
+/// A timestamp as a comparable instant in whole milliseconds since the epoch (or the raw value
+/// when it does not parse).
 fn instant(v: &Value) -> Value {
     match v.as_str().and_then(parse_any_timestamp) {
-        Some(t) => {
-            let utc = t.with_timezone(&chrono::Utc);
-            Value::String(utc.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true))
-        }
+        Some(t) => Value::from(t.timestamp_millis()),
         None => v.clone(),
     }
 }

@@ -65,6 +65,28 @@ fn ids_and_timestamps_compare_when_both_present() {
 }
 
 #[test]
+fn timestamps_compare_to_the_millisecond() {
+    // Data 4.5: a timestamp may be truncated to milliseconds on its way.
+    let at = |t: &str| with("timestamp", json!(t));
+    assert!(statements_equivalent(
+        &at("2023-05-04T17:00:00.1234Z"),
+        &at("2023-05-04T17:00:00.123Z")
+    ));
+    assert!(statements_equivalent(
+        &at("2023-05-04T17:00:00.123999+00:00"),
+        &at("2023-05-04T19:00:00.123+02:00")
+    ));
+    assert!(!statements_equivalent(
+        &at("2023-05-04T17:00:00.123Z"),
+        &at("2023-05-04T17:00:00.124Z")
+    ));
+    assert!(!statements_equivalent(
+        &at("2023-05-04T17:00:00.1239Z"),
+        &at("2023-05-04T17:00:00.124Z")
+    ));
+}
+
+#[test]
 fn serialisation_differences_are_ignored() {
     let variants = [
         with(
