@@ -119,6 +119,13 @@ fn activity_ref(activity: &Value) -> Option<ActivityRef> {
     })
 }
 
+/// The longest learner identifier (IFI key, in bytes) the analytics track. The learner lists
+/// are ordered by it through an index, and a PostgreSQL index entry holds at most about 2.7 KB;
+/// real identifiers (an e-mail address, an LMS account) are far shorter. A statement whose
+/// actor's identifier is longer is stored and served as any other, but the analytics leave
+/// that actor out instead of failing the whole batch.
+pub const MAX_LEARNER_KEY_BYTES: usize = 2048;
+
 fn learner(actor: &Value) -> Option<Learner> {
     if matches!(
         actor.get("objectType").and_then(Value::as_str),
@@ -126,7 +133,7 @@ fn learner(actor: &Value) -> Option<Learner> {
     ) {
         return None;
     }
-    let ifi = ifi_key(actor)?;
+    let ifi = ifi_key(actor).filter(|ifi| ifi.len() <= MAX_LEARNER_KEY_BYTES)?;
     let mut agent = Map::new();
     agent.insert("objectType".into(), Value::String("Agent".into()));
     for key in ["mbox", "mbox_sha1sum", "openid", "account"] {

@@ -139,6 +139,15 @@ impl From<sqlx::Error> for ApiError {
             sqlx::Error::PoolTimedOut => {
                 ApiError::Unavailable("the database is overloaded; retry shortly".into())
             }
+            // Text the client sent that PostgreSQL cannot hold: the NUL character, in `text`
+            // (22021) or as a `\u0000` escape in `jsonb` (22P05). The paths that must store
+            // such text replace it first (`store::text`); anywhere else it is the client's
+            // input, refused rather than a 500.
+            sqlx::Error::Database(e) if matches!(e.code().as_deref(), Some("22021" | "22P05")) => {
+                ApiError::bad_request(
+                    "the request contains the NUL character (U+0000), which cannot be stored here",
+                )
+            }
             other => ApiError::Internal(anyhow::Error::new(other)),
         }
     }

@@ -150,7 +150,11 @@ pub async fn save(
         scope.registration,
         document_id,
         scope.activity_id,
-        scope.agent,
+        // Readable only (the key is the hash of the original); see `store::text`.
+        scope
+            .agent
+            .as_deref()
+            .map(|ifi| crate::store::text::storable(ifi).into_owned()),
         content_type,
         content,
         sha1,

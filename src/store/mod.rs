@@ -6,6 +6,7 @@ pub mod analytics;
 pub mod credentials;
 pub mod documents;
 pub mod statements;
+pub mod text;
 mod warm_up;
 
 pub use warm_up::warm_up;

@@ -25,6 +25,7 @@ use serde_json::{Value, json};
 use super::error::ApiError;
 use super::query::QueryParams;
 use super::state::AppState;
+use crate::analytics::classify::MAX_LEARNER_KEY_BYTES;
 use crate::store::analytics::metrics::{self, CourseDates};
 use crate::xapi::{XapiVersion, ifi_key, parse_agent_param};
 
@@ -175,6 +176,14 @@ pub fn learner_ifi(text: &str) -> Result<(String, Value), ApiError> {
     };
     let ifi = ifi_key(&agent)
         .ok_or_else(|| ApiError::invalid("learner", "does not identify an Agent"))?;
+    if ifi.len() > MAX_LEARNER_KEY_BYTES {
+        return Err(ApiError::invalid(
+            "learner",
+            format!(
+                "identifiers longer than {MAX_LEARNER_KEY_BYTES} bytes are not tracked by the analytics"
+            ),
+        ));
+    }
     Ok((ifi, agent))
 }
 

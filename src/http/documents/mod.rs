@@ -92,6 +92,14 @@ fn target(
         None
     };
     let document_id = params.get(spec.id_param).map(str::to_owned);
+    // A document id is returned as it was given (the id lists); PostgreSQL's text cannot hold
+    // NUL, so such an id is refused rather than stored altered.
+    if document_id.as_deref().is_some_and(|id| id.contains('\0')) {
+        return Err(ApiError::invalid(
+            spec.id_param,
+            "must not contain the NUL character (U+0000)",
+        ));
+    }
     let id_required = match operation {
         Operation::Write => true,
         // Deleting every document of a scope is a State Resource feature only.

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
 use super::events::Change;
+use crate::store::text::storable;
 
 /// What the course knows about one of its activities, from the statements that touched it.
 pub struct ActivityMeta {
@@ -172,9 +173,10 @@ async fn upsert_course_activities(
                type = coalesce(excluded.type, course_activities.type)"#,
         &rows.iter().map(|r| r.course_id).collect::<Vec<_>>(),
         &rows.iter().map(|r| r.activity_sha.clone()).collect::<Vec<_>>(),
-        &rows.iter().map(|r| r.activity_id.clone()).collect::<Vec<_>>(),
-        &rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>() as &[Option<String>],
-        &rows.iter().map(|r| r.activity_type.clone()).collect::<Vec<_>>() as &[Option<String>],
+        // Names come from statements' language maps and may hold NUL (see `store::text`).
+        &rows.iter().map(|r| storable(&r.activity_id).into_owned()).collect::<Vec<_>>(),
+        &rows.iter().map(|r| r.name.as_deref().map(|n| storable(n).into_owned())).collect::<Vec<_>>() as &[Option<String>],
+        &rows.iter().map(|r| r.activity_type.as_deref().map(|t| storable(t).into_owned())).collect::<Vec<_>>() as &[Option<String>],
         &rows.iter().map(|r| r.first_ts).collect::<Vec<_>>(),
     )
     .execute(&mut *conn)

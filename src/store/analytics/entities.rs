@@ -8,6 +8,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::store::statements::sha256;
+use crate::store::text::{storable, storable_json};
 
 /// A course as named by a statement, with the day of that statement.
 pub struct CourseSeen {
@@ -35,9 +36,14 @@ pub async fn upsert_courses(
             None => merged.push((course.iri.clone(), course.title.clone(), course.day)),
         }
     }
-    let iris: Vec<String> = merged.iter().map(|c| c.0.clone()).collect();
-    let shas: Vec<Vec<u8>> = iris.iter().map(|i| sha256(i)).collect();
-    let titles: Vec<Option<String>> = merged.iter().map(|c| c.1.clone()).collect();
+    // Courses are keyed by the hash of the IRI as named; the stored text is the storable form
+    // (`store::text`), so ids are matched back to the names by hash.
+    let shas: Vec<Vec<u8>> = merged.iter().map(|c| sha256(&c.0)).collect();
+    let iris: Vec<String> = merged.iter().map(|c| storable(&c.0).into_owned()).collect();
+    let titles: Vec<Option<String>> = merged
+        .iter()
+        .map(|c| c.1.as_deref().map(|t| storable(t).into_owned()))
+        .collect();
     let days: Vec<NaiveDate> = merged.iter().map(|c| c.2).collect();
     // Existing courses are read, not upserted: an upsert would lock the course row in every
     // batch and serialise the workers. Only an empty title gets filled in.
@@ -49,16 +55,16 @@ pub async fn upsert_courses(
                insert into courses (iri, iri_sha, title, first_day)
                select i, s, t, d from input order by s
                on conflict (iri_sha) do nothing
-               returning id, iri
+               returning id, iri_sha
            ),
            titled as (
                update courses c set title = input.t
                from input
                where c.iri_sha = input.s and c.title is null and input.t is not null
            )
-           select id as "id!", iri as "iri!" from new
+           select id as "id!", iri_sha as "iri_sha!" from new
            union all
-           select c.id, c.iri from courses c join input on c.iri_sha = input.s"#,
+           select c.id, c.iri_sha from courses c join input on c.iri_sha = input.s"#,
         &iris,
         &shas,
         &titles as &[Option<String>],
@@ -66,7 +72,15 @@ pub async fn upsert_courses(
     )
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.iri, r.id)).collect())
+    let by_sha: HashMap<&[u8], &str> = shas
+        .iter()
+        .map(Vec::as_slice)
+        .zip(merged.iter().map(|c| c.0.as_str()))
+        .collect();
+    Ok(rows
+        .iter()
+        .filter_map(|r| Some((by_sha.get(r.iri_sha.as_slice())?.to_string(), r.id)))
+        .collect())
 }
 
 /// A learner as named by a statement.
@@ -86,10 +100,20 @@ pub async fn upsert_learners(
             merged.push(learner);
         }
     }
-    let ifis: Vec<String> = merged.iter().map(|l| l.ifi.clone()).collect();
-    let shas: Vec<Vec<u8>> = ifis.iter().map(|i| sha256(i)).collect();
-    let agents: Vec<String> = merged.iter().map(|l| l.agent.to_string()).collect();
-    let names: Vec<Option<String>> = merged.iter().map(|l| l.name.clone()).collect();
+    // Keyed by the hash of the identifier as named, stored in its storable form (as courses).
+    let shas: Vec<Vec<u8>> = merged.iter().map(|l| sha256(&l.ifi)).collect();
+    let ifis: Vec<String> = merged
+        .iter()
+        .map(|l| storable(&l.ifi).into_owned())
+        .collect();
+    let agents: Vec<String> = merged
+        .iter()
+        .map(|l| storable_json(&l.agent).to_string())
+        .collect();
+    let names: Vec<Option<String>> = merged
+        .iter()
+        .map(|l| l.name.as_deref().map(|n| storable(n).into_owned()))
+        .collect();
     let rows = sqlx::query!(
         r#"with input as (
                select * from unnest($1::text[], $2::bytea[], $3::text[], $4::text[]) as t(i, s, a, n)
@@ -98,7 +122,7 @@ pub async fn upsert_learners(
                insert into learners (ifi, ifi_sha, agent, name)
                select i, s, a::jsonb, n from input order by s
                on conflict (ifi_sha) do nothing
-               returning id, ifi
+               returning id, ifi_sha
            ),
            renamed as (
                -- Only a changed name writes (and locks) the row.
@@ -115,9 +139,9 @@ pub async fn upsert_learners(
                from renamed r
                where lc.learner_id = r.id
            )
-           select id as "id!", ifi as "ifi!" from new
+           select id as "id!", ifi_sha as "ifi_sha!" from new
            union all
-           select l.id, l.ifi from learners l join input on l.ifi_sha = input.s"#,
+           select l.id, l.ifi_sha from learners l join input on l.ifi_sha = input.s"#,
         &ifis,
         &shas,
         &agents,
@@ -125,7 +149,15 @@ pub async fn upsert_learners(
     )
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.ifi, r.id)).collect())
+    let by_sha: HashMap<&[u8], &str> = shas
+        .iter()
+        .map(Vec::as_slice)
+        .zip(merged.iter().map(|l| l.ifi.as_str()))
+        .collect();
+    Ok(rows
+        .iter()
+        .filter_map(|r| Some((by_sha.get(r.ifi_sha.as_slice())?.to_string(), r.id)))
+        .collect())
 }
 
 /// Records registration → course pairs; returns the registrations that were new (their

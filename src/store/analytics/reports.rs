@@ -5,6 +5,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 
 use crate::store::statements::{parse_stored, sha256};
+use crate::store::text::{storable, storable_json};
 
 #[derive(Debug, Clone)]
 pub struct CourseRow {
@@ -215,9 +216,17 @@ pub async fn upload_outcomes(
     outcomes: &[(String, Value, String)],
 ) -> sqlx::Result<u64> {
     let mut tx = pool.begin().await?;
-    let ifis: Vec<String> = outcomes.iter().map(|o| o.0.clone()).collect();
-    let shas: Vec<Vec<u8>> = ifis.iter().map(|i| sha256(i)).collect();
-    let agents: Vec<String> = outcomes.iter().map(|o| o.1.to_string()).collect();
+    // Keyed by the hash of the identifier as given, stored in its storable form (as the
+    // learners the worker creates, `entities::upsert_learners`).
+    let shas: Vec<Vec<u8>> = outcomes.iter().map(|o| sha256(&o.0)).collect();
+    let ifis: Vec<String> = outcomes
+        .iter()
+        .map(|o| storable(&o.0).into_owned())
+        .collect();
+    let agents: Vec<String> = outcomes
+        .iter()
+        .map(|o| storable_json(&o.1).to_string())
+        .collect();
     let values: Vec<String> = outcomes.iter().map(|o| o.2.clone()).collect();
     let result = sqlx::query!(
         r#"

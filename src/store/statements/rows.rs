@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::insert::Submission;
 use super::terms::{array_literal, own_terms};
+use crate::store::text::{storable, storable_json};
 use crate::xapi::StatementIndex;
 
 /// Column arrays for the `unnest` insert.
@@ -117,14 +118,14 @@ impl Rows {
         for (id, run, definition, ords) in definition_runs(definitions) {
             rows.definition_shas.push(sha256(id));
             rows.definition_ids.push(id.to_owned());
-            rows.definitions.push(json_text(definition));
+            rows.definitions.push(json_text(&storable_json(definition)));
             rows.definition_ords.push(array_literal(&ords));
             rows.definition_runs.push(run);
         }
         for (ifi, (agent, names)) in agents {
             rows.agent_shas.push(sha256(&ifi));
-            rows.agent_ifis.push(ifi);
-            rows.agent_values.push(json_text(&agent));
+            rows.agent_ifis.push(storable(&ifi).into_owned());
+            rows.agent_values.push(json_text(&storable_json(&agent)));
             rows.agent_names.push(text_array_literal(&names));
         }
         rows
@@ -198,6 +199,7 @@ fn json_text(value: &Value) -> String {
 fn text_array_literal(items: &[String]) -> String {
     let quoted: Vec<String> = items
         .iter()
+        .map(|s| storable(s))
         .map(|s| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
         .collect();
     format!("{{{}}}", quoted.join(","))
@@ -210,7 +212,10 @@ mod tests {
 
     #[test]
     fn repeated_definitions_join_their_run_and_changes_start_one() {
-        let (one, two) = (json!({"name": {"en-US": "a"}}), json!({"type": "http://t/2"}));
+        let (one, two) = (
+            json!({"name": {"en-US": "a"}}),
+            json!({"type": "http://t/2"}),
+        );
         let other = json!({"name": {"en-US": "x"}});
         let runs = definition_runs(vec![
             ("http://a", &one, 1),

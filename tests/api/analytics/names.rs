@@ -90,3 +90,30 @@ async fn a_statement_without_a_name_keeps_the_known_one() {
     assert_eq!(one["name"], "Ada Byron");
     assert_eq!(one["statements"], 2);
 }
+
+#[tokio::test]
+async fn odd_learner_identifiers_and_names_neither_fail_nor_stall_the_analytics() {
+    // Arrange: a name and an activity name with the NUL character, which PostgreSQL's text
+    // cannot hold, and an identifier longer than the analytics track (an index entry's limit),
+    // in one batch with an ordinary learner.
+    let app = spawn_app_with(|c| c.analytics_worker = false).await;
+    let mut nul = named(1, "Ada\u{0}", COURSE, "2026-01-05T10:00:00.000Z");
+    nul["object"]["definition"]["name"]["en"] = json!("r\u{0}1");
+    let mut long = named(2, "Long", COURSE, "2026-01-05T11:00:00.000Z");
+    long["actor"]["account"]["name"] = json!("x".repeat(3000));
+    let plain = named(3, "Alan Turing", COURSE, "2026-01-05T12:00:00.000Z");
+
+    // Act
+    post(&app, &[nul, long, plain]).await;
+    drain(&app).await;
+
+    // Assert: nothing failed; the NUL shows as U+FFFD; the long identifier is left out.
+    let status = lrs::store::analytics::queue::status(&app.pool)
+        .await
+        .expect("status");
+    assert_eq!(status.failures, 0);
+    let items = learners(&app, COURSE).await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert_eq!(find(&items, &learner_key(1))["name"], "Ada\u{FFFD}");
+    assert_eq!(find(&items, &learner_key(3))["name"], "Alan Turing");
+}

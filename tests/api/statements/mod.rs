@@ -5,6 +5,7 @@ mod batch;
 mod concurrency;
 mod filters;
 mod group_commit;
+mod nul;
 mod paging;
 mod scopes;
 
