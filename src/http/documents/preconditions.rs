@@ -21,21 +21,23 @@ enum Condition {
     Tags(Vec<String>),
 }
 
-fn parse(value: &str) -> Condition {
+/// None for a header that names no tag at all (empty, or only commas and quotes): RFC 7232
+/// requires `*` or at least one entity tag, and counting such a header as a condition would
+/// let a write skip the precondition xAPI 2.0 requires while checking nothing.
+fn parse(value: &str) -> Option<Condition> {
     if value.trim() == "*" {
-        return Condition::Any;
+        return Some(Condition::Any);
     }
-    Condition::Tags(
-        value
-            .split(',')
-            .map(|tag| {
-                let tag = tag.trim();
-                let tag = tag.strip_prefix("W/").unwrap_or(tag);
-                tag.trim_matches('"').to_ascii_lowercase()
-            })
-            .filter(|tag| !tag.is_empty())
-            .collect(),
-    )
+    let tags: Vec<String> = value
+        .split(',')
+        .map(|tag| {
+            let tag = tag.trim();
+            let tag = tag.strip_prefix("W/").unwrap_or(tag);
+            tag.trim_matches('"').to_ascii_lowercase()
+        })
+        .filter(|tag| !tag.is_empty())
+        .collect();
+    (!tags.is_empty()).then_some(Condition::Tags(tags))
 }
 
 impl Preconditions {
@@ -44,7 +46,7 @@ impl Preconditions {
             req.headers()
                 .get(name)
                 .and_then(|v| v.to_str().ok())
-                .map(parse)
+                .and_then(parse)
         };
         Preconditions {
             if_match: header(header::IF_MATCH),
@@ -104,8 +106,8 @@ mod tests {
 
     fn with(if_match: Option<&str>, if_none_match: Option<&str>) -> Preconditions {
         Preconditions {
-            if_match: if_match.map(parse),
-            if_none_match: if_none_match.map(parse),
+            if_match: if_match.and_then(parse),
+            if_none_match: if_none_match.and_then(parse),
         }
     }
 
@@ -132,5 +134,14 @@ mod tests {
     fn no_headers_means_no_condition() {
         assert!(!Preconditions::default().any());
         assert!(Preconditions::default().check(Some(&document("a"))).is_ok());
+    }
+
+    #[test]
+    fn headers_naming_no_tag_are_no_condition() {
+        // So an empty If-None-Match cannot stand in for the precondition 2.0 requires.
+        for value in ["", "  ", ",", "\"\"", "W/\"\", \"\""] {
+            assert!(!with(None, Some(value)).any(), "{value:?}");
+            assert!(!with(Some(value), None).any(), "{value:?}");
+        }
     }
 }
