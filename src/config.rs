@@ -293,7 +293,9 @@ impl Config {
         (self.analytics_retrain_hours > 0).then(|| crate::analytics::retrain::RetrainPolicy {
             every: std::time::Duration::from_secs(self.analytics_retrain_hours * 3600),
             min_labelled: self.analytics_retrain_min_learners,
-            cutoff_week: self.analytics_cutoff_week.max(1),
+            cutoff_week: self
+                .analytics_cutoff_week
+                .clamp(1, crate::analytics::training::MAX_CUTOFF_WEEK),
         })
     }
 

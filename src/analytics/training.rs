@@ -24,9 +24,16 @@ pub enum TrainingError {
     Database(#[from] sqlx::Error),
 }
 
-/// The cutoff day of a week: the end of week `week` counted from the course start.
+/// The latest course week a cutoff can name (ten years): the API refuses later ones, which
+/// could only be typing mistakes and whose dates would overflow.
+pub const MAX_CUTOFF_WEEK: u32 = 520;
+
+/// The cutoff day of a week: the end of week `week` counted from the course start. Saturates
+/// rather than overflowing, although the API keeps weeks within [`MAX_CUTOFF_WEEK`].
 pub fn cutoff_day(start: NaiveDate, week: u32) -> NaiveDate {
-    start + Duration::days(7 * i64::from(week))
+    start
+        .checked_add_signed(Duration::days(7 * i64::from(week)))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// Learners with a known outcome in these courses, with features as of the cutoff week.

@@ -143,6 +143,11 @@ impl From<sqlx::Error> for ApiError {
             // (22021) or as a `\u0000` escape in `jsonb` (22P05). The paths that must store
             // such text replace it first (`store::text`); anywhere else it is the client's
             // input, refused rather than a 500.
+            // A date the client gave that PostgreSQL's date or timestamp cannot represent
+            // (before 4713 BC, say): 22008.
+            sqlx::Error::Database(e) if e.code().as_deref() == Some("22008") => {
+                ApiError::bad_request("a date in the request is outside the range this LRS stores")
+            }
             sqlx::Error::Database(e) if matches!(e.code().as_deref(), Some("22021" | "22P05")) => {
                 ApiError::bad_request(
                     "the request contains the NUL character (U+0000), which cannot be stored here",

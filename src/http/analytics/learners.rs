@@ -8,7 +8,7 @@ use super::as_of::{Cutoff, as_of};
 use super::list_filter::Filter;
 use super::list_order::ListOrder;
 use super::list_page::sql_page;
-use super::{course_param, learner_ifi, list_response, wants_csv};
+use super::{course_param, cutoff_week, learner_ifi, list_response, wants_csv};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
@@ -211,7 +211,7 @@ pub async fn course_learners(
                 "give as_of_week or as_of, not both",
             ));
         }
-        (Some(week), None) => Some(Cutoff::Week(u32::try_from(week).unwrap_or(u32::MAX))),
+        (Some(week), None) => Some(Cutoff::Week(cutoff_week("as_of_week", week, 0)?)),
         (None, Some(text)) => Some(Cutoff::Day(parse_day(text)?)),
         (None, None) => None,
     };

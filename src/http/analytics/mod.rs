@@ -26,6 +26,7 @@ use super::error::ApiError;
 use super::query::QueryParams;
 use super::state::AppState;
 use crate::analytics::classify::MAX_LEARNER_KEY_BYTES;
+use crate::analytics::training::MAX_CUTOFF_WEEK;
 use crate::store::analytics::metrics::{self, CourseDates};
 use crate::xapi::{XapiVersion, ifi_key, parse_agent_param};
 
@@ -147,6 +148,34 @@ pub async fn course_param(state: &AppState, params: &QueryParams) -> Result<Cour
         .ok_or_else(|| ApiError::NotFound(format!("no course {iri} (no statement has named it)")))
 }
 
+/// A course week given as a cutoff (`as_of_week`, a model's `cutoff_week`), within
+/// `min..=MAX_CUTOFF_WEEK`.
+pub fn cutoff_week(name: &str, week: u64, min: u32) -> Result<u32, ApiError> {
+    u32::try_from(week)
+        .ok()
+        .filter(|w| (min..=MAX_CUTOFF_WEEK).contains(w))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                name,
+                format!("must be a course week from {min} to {MAX_CUTOFF_WEEK}"),
+            )
+        })
+}
+
+/// Course IRIs named in a request body, each once (a course named twice would count its
+/// learners twice in a training set or an evaluation).
+pub fn distinct_courses(courses: Vec<String>) -> Result<Vec<String>, ApiError> {
+    let mut seen = std::collections::HashSet::new();
+    let courses: Vec<String> = courses
+        .into_iter()
+        .filter(|c| seen.insert(c.clone()))
+        .collect();
+    if courses.is_empty() {
+        return Err(ApiError::invalid("courses", "name at least one course"));
+    }
+    Ok(courses)
+}
+
 /// A learner's IFI key from a query parameter or an uploaded row.
 pub fn learner_ifi(text: &str) -> Result<(String, Value), ApiError> {
     let text = text.trim();
@@ -154,7 +183,8 @@ pub fn learner_ifi(text: &str) -> Result<(String, Value), ApiError> {
         parse_agent_param(text, XapiVersion::V2_0(0))
             .map_err(|e| ApiError::invalid("learner", e.message))?
     } else if let Some(rest) = text.strip_prefix("account:") {
-        let (home, name) = rest.rsplit_once('|').ok_or_else(|| {
+        // At the first `|`: an IRI (the homePage) cannot hold one, an account name can.
+        let (home, name) = rest.split_once('|').ok_or_else(|| {
             ApiError::invalid("learner", "an account key is account:<homePage>|<name>")
         })?;
         json!({"objectType": "Agent", "account": {"homePage": home, "name": name}})
@@ -203,6 +233,27 @@ mod tests {
                 assert_eq!(body, json!({"items": rows, "next": next}), "{n} rows");
             }
         }
+    }
+
+    #[test]
+    fn an_account_key_is_its_own_learner_even_with_a_bar_in_the_name() {
+        let agent = json!({"account": {"homePage": "https://lms.example.edu", "name": "A|7"}});
+        let key = ifi_key(&agent).expect("an account");
+        let (parsed, _) = learner_ifi(&key).expect("the list's key");
+        assert_eq!(parsed, key);
+    }
+
+    #[test]
+    fn cutoff_weeks_and_course_lists_are_checked() {
+        assert_eq!(cutoff_week("w", 4, 1).expect("in range"), 4);
+        assert!(cutoff_week("w", 0, 1).is_err());
+        assert_eq!(cutoff_week("w", 0, 0).expect("as of the start"), 0);
+        for week in [u64::from(MAX_CUTOFF_WEEK) + 1, 100_000_000, u64::MAX] {
+            assert!(cutoff_week("w", week, 0).is_err(), "{week}");
+        }
+        let courses = distinct_courses(vec!["a".into(), "b".into(), "a".into()]).expect("two");
+        assert_eq!(courses, vec!["a", "b"]);
+        assert!(distinct_courses(Vec::new()).is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{list_response, wants_csv};
+use super::{cutoff_week, distinct_courses, list_response, wants_csv};
 use crate::analytics::model::{Algorithm, TrainedModel};
 use crate::analytics::training::{self, TrainSpec, TrainingError};
 use crate::auth::Access;
@@ -116,16 +116,18 @@ pub async fn train_model(
 ) -> Result<HttpResponse, ApiError> {
     let principal = auth.require(Access::AnalyticsWrite)?;
     let request = body.into_inner();
-    if request.courses.is_empty() {
-        return Err(ApiError::invalid("courses", "name at least one course"));
-    }
+    let courses = distinct_courses(request.courses)?;
+    let cutoff = match request.cutoff_week {
+        Some(week) => cutoff_week("cutoff_week", u64::from(week), 1)?,
+        None => 4,
+    };
     let threshold = request.threshold.unwrap_or(0.5);
     if !(0.0..=1.0).contains(&threshold) || threshold == 0.0 {
         return Err(ApiError::invalid("threshold", "must be in (0, 1]"));
     }
     let spec = TrainSpec {
-        courses: request.courses,
-        cutoff_week: request.cutoff_week.unwrap_or(4).max(1),
+        courses,
+        cutoff_week: cutoff,
         algorithm: parse_algorithm(request.algorithm.as_deref())?,
         threshold,
     };
@@ -231,11 +233,13 @@ pub async fn evaluate_model(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsWrite)?;
     let request = body.into_inner();
-    if request.courses.is_empty() {
-        return Err(ApiError::invalid("courses", "name at least one course"));
-    }
+    let courses = distinct_courses(request.courses)?;
+    let cutoff = request
+        .cutoff_week
+        .map(|week| cutoff_week("cutoff_week", u64::from(week), 1))
+        .transpose()?;
     let id = id.into_inner();
-    let evaluation = training::evaluate(&state.pool, id, &request.courses, request.cutoff_week)
+    let evaluation = training::evaluate(&state.pool, id, &courses, cutoff)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no model {id}")))?;
     Ok(HttpResponse::Created().json(evaluation_view(&evaluation)))

@@ -164,15 +164,12 @@ pub async fn learner_statements(
                 .parse()
                 .map_err(|_| ApiError::invalid("day", "must be a date (YYYY-MM-DD)"))?;
             let from = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-            (from, from + chrono::Duration::days(1))
+            (Some(from), Some(from + chrono::Duration::days(1)))
         }
+        // Unbounded when not given: chrono's extreme instants are outside PostgreSQL's range.
         None => (
-            params
-                .timestamp("since", version)?
-                .unwrap_or(DateTime::<Utc>::MIN_UTC),
-            params
-                .timestamp("until", version)?
-                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            params.timestamp("since", version)?,
+            params.timestamp("until", version)?,
         ),
     };
     let rows = reports::trail_statements(&state.pool, course, learner, from, to, 1000).await?;

@@ -182,19 +182,22 @@ pub async fn trail(pool: &PgPool, course_id: i64, learner_id: i64) -> sqlx::Resu
     .await
 }
 
-/// The statements behind a learner's activity in a course, in a time range, oldest first.
+/// The statements behind a learner's activity in a course, in a time range (unbounded on a
+/// side that is None), oldest first.
 pub async fn trail_statements(
     pool: &PgPool,
     course_id: i64,
     learner_id: i64,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
     limit: i64,
 ) -> sqlx::Result<Vec<(DateTime<Utc>, Value)>> {
     let rows = sqlx::query!(
         r#"select e.ts, s.statement
            from learning_events e join statements s on s.seq = e.seq
-           where e.course_id = $1 and e.learner_id = $2 and e.ts >= $3 and e.ts < $4
+           where e.course_id = $1 and e.learner_id = $2
+             and ($3::timestamptz is null or e.ts >= $3)
+             and ($4::timestamptz is null or e.ts < $4)
            order by e.ts, e.seq limit $5"#,
         course_id,
         learner_id,

@@ -233,6 +233,52 @@ async fn a_learners_trail_and_statements_drill_down() {
 }
 
 #[tokio::test]
+async fn the_drill_down_without_bounds_and_out_of_range_cutoffs() {
+    // Arrange
+    let app = seeded().await;
+    let course = encode(COURSE);
+    let key = encode(&learner_key(1));
+
+    // Act
+    let all = get_json(
+        &app,
+        &format!("/analytics/learners/statements?course={course}&learner={key}"),
+    )
+    .await;
+    let until = get_json(
+        &app,
+        &format!(
+            "/analytics/learners/statements?course={course}&learner={key}&until=2026-01-06T00:00:00Z"
+        ),
+    )
+    .await;
+
+    // Assert: no bound means every statement; cutoffs beyond reach are the client's mistake.
+    assert_eq!(all["items"].as_array().map(Vec::len), Some(3));
+    assert_eq!(until["items"].as_array().map(Vec::len), Some(2));
+    for path in [
+        format!("/analytics/courses/learners?course={course}&as_of_week=100000000"),
+        format!("/analytics/courses/learners?course={course}&as_of=-5000-01-01"),
+        format!("/analytics/learners/statements?course={course}&learner={key}&day=-5000-01-01"),
+    ] {
+        let response = app.admin(Method::GET, &path).send().await.expect("request");
+        error_body(response, 400).await;
+    }
+    for body in [
+        json!({"courses": [COURSE], "cutoff_week": 100_000_000}),
+        json!({"courses": [COURSE], "cutoff_week": 0}),
+    ] {
+        let response = app
+            .admin(Method::POST, "/analytics/models")
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        error_body(response, 400).await;
+    }
+}
+
+#[tokio::test]
 async fn outcomes_upload_as_json_and_csv() {
     let app = seeded().await;
     let url = format!("/analytics/outcomes?course={}", encode(COURSE));
