@@ -98,7 +98,7 @@ pub async fn weekly(pool: &PgPool, course_id: i64, start: NaiveDate) -> sqlx::Re
         WeekRow,
         r#"
         with days as (
-            select ld.learner_id, ((ld.day - $2) / 7 + 1)::int as week, ld.statements, ld.time_secs
+            select ld.learner_id, (floor((ld.day - $2) / 7.0) + 1)::int as week, ld.statements, ld.time_secs
             from learner_days ld where ld.course_id = $1
         ),
         firsts as (
@@ -135,7 +135,7 @@ pub async fn heatmap(
         HeatRow,
         r#"
         select ca.activity_id, ca.name, ca.type as activity_type,
-               ((d.day - $2) / 7 + 1)::int as "week!", sum(d.accesses)::bigint as "accesses!"
+               (floor((d.day - $2) / 7.0) + 1)::int as "week!", sum(d.accesses)::bigint as "accesses!"
         from course_activity_days d
         join course_activities ca on ca.course_id = d.course_id and ca.activity_sha = d.activity_sha
         where d.course_id = $1

@@ -97,6 +97,61 @@ async fn moving_the_course_start_moves_the_weeks() {
 }
 
 #[tokio::test]
+async fn days_before_the_course_start_fall_before_week_1() {
+    // Arrange: statements on 2026-01-05, 01-06 and 01-13; the course starts on 01-06.
+    let app = seeded().await;
+    let response = app
+        .admin(
+            Method::PUT,
+            &format!("/analytics/courses/settings?course={}", encode(COURSE)),
+        )
+        .json(&json!({"start_date": "2026-01-06"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 200);
+
+    // Act
+    let weekly = get_json(
+        &app,
+        &format!("/analytics/courses/weekly?course={}", encode(COURSE)),
+    )
+    .await;
+    let heatmap = get_json(
+        &app,
+        &format!("/analytics/courses/heatmap?course={}", encode(COURSE)),
+    )
+    .await;
+
+    // Assert: "week 1 is the seven days starting on the course's start date" (ANALYTICS.md);
+    // the day before it is in week 0, not in week 1.
+    let weeks: Vec<(i64, i64)> = weekly["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|w| {
+            (
+                w["week"].as_i64().expect("week"),
+                w["statements"].as_i64().expect("n"),
+            )
+        })
+        .collect();
+    assert_eq!(weeks, vec![(0, 2), (1, 1), (2, 1)]);
+    let cells: Vec<(String, i64)> = heatmap["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|c| {
+            let activity = c["activity"].as_str().unwrap_or_default();
+            let name = activity.rsplit('/').next().unwrap_or_default().to_owned();
+            (name, c["week"].as_i64().expect("week"))
+        })
+        .collect();
+    assert!(cells.contains(&("r2".into(), 0)), "{cells:?}");
+    assert!(!cells.contains(&("r2".into(), 1)), "{cells:?}");
+}
+
+#[tokio::test]
 async fn the_heatmap_counts_accesses_per_activity_and_week() {
     let app = seeded().await;
 
