@@ -204,6 +204,17 @@ pub fn learner_ifi(text: &str) -> Result<(String, Value), ApiError> {
             "give an IFI key (mbox:mailto:..., account:<homePage>|<name>, openid:..., mbox_sha1sum:...), an Agent as JSON, or an e-mail address",
         ));
     };
+    // Every form is held to the rules of an Agent in a statement (a well-formed mailto IRI,
+    // 40 hex digits, an absolute openid and homePage...): a malformed key would otherwise
+    // enrol a learner no statement can ever name.
+    parse_agent_param(&agent.to_string(), XapiVersion::V2_0(0))
+        .map_err(|e| ApiError::invalid("learner", format!("{}: {}", e.path, e.message)))?;
+    if agent.get("objectType").and_then(Value::as_str) == Some("Group") {
+        return Err(ApiError::invalid(
+            "learner",
+            "a learner is an Agent, not a Group",
+        ));
+    }
     let ifi = ifi_key(&agent)
         .ok_or_else(|| ApiError::invalid("learner", "does not identify an Agent"))?;
     if ifi.len() > MAX_LEARNER_KEY_BYTES {
@@ -270,5 +281,14 @@ mod tests {
             .0;
         assert!(account.starts_with("account:"), "{account}");
         assert!(learner_ifi("not a learner").is_err());
+        for malformed in [
+            "mbox:mailto:",
+            "mbox_sha1sum:zz",
+            "openid:notauri",
+            "account:|",
+            r#"{"objectType": "Group", "mbox": "mailto:group@example.edu"}"#,
+        ] {
+            assert!(learner_ifi(malformed).is_err(), "{malformed}");
+        }
     }
 }

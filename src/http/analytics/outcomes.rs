@@ -1,5 +1,7 @@
 //! Outcome upload for student-information systems: who passed, failed or withdrew.
 
+use std::collections::HashMap;
+
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, post, web};
@@ -92,9 +94,17 @@ pub async fn upload_outcomes(
         ));
     }
     let mut outcomes = Vec::with_capacity(raw.len());
+    // A learner twice in one upload has no defined winner: refused, naming both rows.
+    let mut rows_by_learner: HashMap<String, usize> = HashMap::new();
     for (i, (learner, outcome)) in raw.iter().enumerate() {
         let (ifi, agent) = learner_ifi(learner)
             .map_err(|e| ApiError::invalid(format!("[{i}].learner"), e.to_string()))?;
+        if let Some(first) = rows_by_learner.insert(ifi.clone(), i) {
+            return Err(ApiError::invalid(
+                format!("[{i}].learner"),
+                format!("the same learner as row [{first}]; give each learner once"),
+            ));
+        }
         let outcome = Outcome::parse(outcome).ok_or_else(|| {
             ApiError::invalid(format!("[{i}].outcome"), "must be pass, fail or withdrawn")
         })?;

@@ -372,6 +372,28 @@ async fn outcomes_upload_as_json_and_csv() {
         .expect("request");
     let body = error_body(bad, 400).await;
     assert_eq!(body["property"], "[0].learner");
+    // A learner twice, or a Group, would enrol or label someone no statement names.
+    for (upload, row) in [
+        (
+            json!([{"learner": "twice@example.edu", "outcome": "fail"},
+                   {"learner": "twice@example.edu", "outcome": "pass"}]),
+            "[1].learner",
+        ),
+        (
+            json!([{"learner": {"objectType": "Group", "mbox": "mailto:group@example.edu"},
+                    "outcome": "fail"}]),
+            "[0].learner",
+        ),
+    ] {
+        let response = app
+            .admin(Method::POST, &url)
+            .json(&upload)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(error_body(response, 400).await["property"], row);
+    }
+    assert_eq!(learners(&app, COURSE).await.len(), items.len());
 }
 
 #[tokio::test]
