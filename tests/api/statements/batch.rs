@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{all_ids, fresh_id, fresh_verb, statement, verb_query};
+use super::{all_ids, encode, fresh_id, fresh_verb, get_json, statement, verb_query};
 use crate::helpers::{error_body, spawn_app};
 
 #[tokio::test]
@@ -214,15 +214,11 @@ async fn a_re_sent_statement_in_a_batch_neither_drops_nor_undoes_new_definitions
 
     // Assert
     assert_eq!(response.status().as_u16(), 200);
-    let query: String = form_urlencoded::byte_serialize(activity.as_bytes()).collect();
-    let described: Value = app
-        .xapi(Method::GET, &format!("/xapi/activities?activityId={query}"))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let described = get_json(
+        &app,
+        &format!("/xapi/activities?activityId={}", encode(&activity)),
+    )
+    .await;
     assert_eq!(
         described["definition"],
         json!({
@@ -231,16 +227,8 @@ async fn a_re_sent_statement_in_a_batch_neither_drops_nor_undoes_new_definitions
             "description": {"en-US": "added by the new statement"}
         })
     );
-    let agent: String =
-        form_urlencoded::byte_serialize(json!({"mbox": email}).to_string().as_bytes()).collect();
-    let person: Value = app
-        .xapi(Method::GET, &format!("/xapi/agents?agent={agent}"))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let agent = encode(&json!({"mbox": email}).to_string());
+    let person = get_json(&app, &format!("/xapi/agents?agent={agent}")).await;
     let mut names: Vec<String> =
         serde_json::from_value(person["name"].clone()).expect("a list of names");
     names.sort();

@@ -34,6 +34,18 @@ pub fn fresh_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// A GET of the xAPI as the admin, which must answer 200, as JSON.
+pub async fn get_json(app: &TestApp, path: &str) -> Value {
+    let response = app.xapi(Method::GET, path).send().await.expect("request");
+    assert_eq!(response.status().as_u16(), 200, "{path}");
+    response.json().await.expect("json")
+}
+
+/// A query parameter value, URL-encoded.
+pub fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
 /// An xAPI request with another credential.
 pub fn as_credential(
     app: &TestApp,

@@ -3,20 +3,10 @@
 //! store U+FFFD in its place (`store::text`); document ids, returned as given, refuse it.
 
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::fresh_id;
-use crate::helpers::{TestApp, error_body, spawn_app};
-
-async fn get_json(app: &TestApp, path: &str) -> Value {
-    let response = app.xapi(Method::GET, path).send().await.expect("request");
-    assert_eq!(response.status().as_u16(), 200, "{path}");
-    response.json().await.expect("json")
-}
-
-fn encode(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
+use super::{encode, fresh_id, get_json};
+use crate::helpers::{error_body, spawn_app};
 
 #[tokio::test]
 async fn statements_with_nul_characters_are_stored_and_returned_exactly() {
