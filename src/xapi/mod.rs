@@ -39,5 +39,6 @@ pub use index::{
 pub use prepare::{PrepareContext, format_stored, prepare_for_storage};
 pub use signature::{SIGNATURE_USAGE_TYPE, signature_attachment, verify_signature};
 pub use syntax::{is_absolute_iri, parse_duration, parse_timestamp};
+pub(crate) use validate::validate_agent;
 pub use validate::{VOIDED_VERB, validate_statement};
 pub use version::{SUPPORTED_VERSIONS, XapiVersion};

@@ -28,7 +28,7 @@ use super::state::AppState;
 use crate::analytics::classify::MAX_LEARNER_KEY_BYTES;
 use crate::analytics::training::MAX_CUTOFF_WEEK;
 use crate::store::analytics::metrics::{self, CourseDates};
-use crate::xapi::{XapiVersion, ifi_key, parse_agent_param};
+use crate::xapi::{XapiVersion, ifi_key, validate_agent};
 
 /// Whether the client asked for CSV.
 pub fn wants_csv(req: &HttpRequest, params: &QueryParams) -> Result<bool, ApiError> {
@@ -180,8 +180,8 @@ pub fn distinct_courses(courses: Vec<String>) -> Result<Vec<String>, ApiError> {
 pub fn learner_ifi(text: &str) -> Result<(String, Value), ApiError> {
     let text = text.trim();
     let agent = if text.starts_with('{') {
-        parse_agent_param(text, XapiVersion::V2_0(0))
-            .map_err(|e| ApiError::invalid("learner", e.message))?
+        serde_json::from_str(text)
+            .map_err(|e| ApiError::invalid("learner", format!("is not valid JSON: {e}")))?
     } else if let Some(rest) = text.strip_prefix("account:") {
         // At the first `|`: an IRI (the homePage) cannot hold one, an account name can.
         let (home, name) = rest.split_once('|').ok_or_else(|| {
@@ -207,7 +207,7 @@ pub fn learner_ifi(text: &str) -> Result<(String, Value), ApiError> {
     // Every form is held to the rules of an Agent in a statement (a well-formed mailto IRI,
     // 40 hex digits, an absolute openid and homePage...): a malformed key would otherwise
     // enrol a learner no statement can ever name.
-    parse_agent_param(&agent.to_string(), XapiVersion::V2_0(0))
+    validate_agent(&agent, XapiVersion::V2_0(0))
         .map_err(|e| ApiError::invalid("learner", format!("{}: {}", e.path, e.message)))?;
     if agent.get("objectType").and_then(Value::as_str) == Some("Group") {
         return Err(ApiError::invalid(

@@ -72,15 +72,28 @@ pub async fn upsert_courses(
     )
     .fetch_all(&mut *conn)
     .await?;
+    let names: Vec<&str> = merged.iter().map(|c| c.0.as_str()).collect();
+    Ok(ids_by_name(
+        &shas,
+        &names,
+        rows.into_iter().map(|r| (r.iri_sha, r.id)),
+    ))
+}
+
+/// Ids by the name the caller used, from rows keyed by the hash of that name: the stored text
+/// is the storable form (`store::text`) and may differ from the name.
+fn ids_by_name(
+    shas: &[Vec<u8>],
+    names: &[&str],
+    rows: impl Iterator<Item = (Vec<u8>, i64)>,
+) -> HashMap<String, i64> {
     let by_sha: HashMap<&[u8], &str> = shas
         .iter()
         .map(Vec::as_slice)
-        .zip(merged.iter().map(|c| c.0.as_str()))
+        .zip(names.iter().copied())
         .collect();
-    Ok(rows
-        .iter()
-        .filter_map(|r| Some((by_sha.get(r.iri_sha.as_slice())?.to_string(), r.id)))
-        .collect())
+    rows.filter_map(|(sha, id)| Some(((*by_sha.get(sha.as_slice())?).to_owned(), id)))
+        .collect()
 }
 
 /// A learner as named by a statement.
@@ -149,15 +162,12 @@ pub async fn upsert_learners(
     )
     .fetch_all(&mut *conn)
     .await?;
-    let by_sha: HashMap<&[u8], &str> = shas
-        .iter()
-        .map(Vec::as_slice)
-        .zip(merged.iter().map(|l| l.ifi.as_str()))
-        .collect();
-    Ok(rows
-        .iter()
-        .filter_map(|r| Some((by_sha.get(r.ifi_sha.as_slice())?.to_string(), r.id)))
-        .collect())
+    let names: Vec<&str> = merged.iter().map(|l| l.ifi.as_str()).collect();
+    Ok(ids_by_name(
+        &shas,
+        &names,
+        rows.into_iter().map(|r| (r.ifi_sha, r.id)),
+    ))
 }
 
 /// Records registration → course pairs; returns the registrations that were new (their

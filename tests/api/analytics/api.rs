@@ -23,6 +23,20 @@ async fn seeded() -> TestApp {
     app
 }
 
+/// PUTs the course's settings, which must answer 200.
+async fn set_course(app: &TestApp, settings: serde_json::Value) {
+    let response = app
+        .admin(
+            Method::PUT,
+            &format!("/analytics/courses/settings?course={}", encode(COURSE)),
+        )
+        .json(&settings)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 200);
+}
+
 #[tokio::test]
 async fn courses_are_listed_with_their_numbers_and_detail() {
     let app = seeded().await;
@@ -70,16 +84,11 @@ async fn the_weekly_series_counts_weeks_from_the_course_start() {
 async fn moving_the_course_start_moves_the_weeks() {
     let app = seeded().await;
 
-    let response = app
-        .admin(
-            Method::PUT,
-            &format!("/analytics/courses/settings?course={}", encode(COURSE)),
-        )
-        .json(&json!({"title": "Biology (spring)", "start_date": "2025-12-29"}))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status().as_u16(), 200);
+    set_course(
+        &app,
+        json!({"title": "Biology (spring)", "start_date": "2025-12-29"}),
+    )
+    .await;
     let weekly = get_json(
         &app,
         &format!("/analytics/courses/weekly?course={}", encode(COURSE)),
@@ -100,16 +109,7 @@ async fn moving_the_course_start_moves_the_weeks() {
 async fn days_before_the_course_start_fall_before_week_1() {
     // Arrange: statements on 2026-01-05, 01-06 and 01-13; the course starts on 01-06.
     let app = seeded().await;
-    let response = app
-        .admin(
-            Method::PUT,
-            &format!("/analytics/courses/settings?course={}", encode(COURSE)),
-        )
-        .json(&json!({"start_date": "2026-01-06"}))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status().as_u16(), 200);
+    set_course(&app, json!({"start_date": "2026-01-06"})).await;
 
     // Act
     let weekly = get_json(
