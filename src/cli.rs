@@ -47,6 +47,16 @@ pub enum Command {
     /// Analytics maintenance.
     #[command(subcommand)]
     Analytics(AnalyticsCommand),
+    /// Erase everything held about a person (statements naming them, their documents and
+    /// analytics), as `POST /admin/erasures` does; prints what was deleted as JSON.
+    Erase {
+        /// The person: an Agent as JSON, e.g. '{"mbox": "mailto:ann@example.org"}'.
+        #[arg(long)]
+        agent: String,
+        /// Count what would be deleted, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -222,6 +232,18 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 "analytics rebuilt from {applied} statements in {:.1} s",
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::Erase { agent, dry_run } => {
+            let agent: serde_json::Value = serde_json::from_str(&agent)
+                .map_err(|e| anyhow::anyhow!("--agent is not valid JSON: {e}"))?;
+            crate::erasure::check_person(&agent)
+                .map_err(|e| anyhow::anyhow!("--agent: {}: {}", e.path, e.message))?;
+            let database = Database::open(&config, Ownership::AttachIfRunning, 0).await?;
+            let result =
+                crate::erasure::erase(&database.pool, &agent, &config.analytics(), dry_run).await;
+            database.close().await;
+            println!("{}", serde_json::to_string_pretty(&result?)?);
             Ok(())
         }
         Command::Credentials(command) => {

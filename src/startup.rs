@@ -76,6 +76,7 @@ impl Application {
             version_memory: version::version_memory(),
             write_gate: WriteGate::new(config.statements_in_flight()),
             group_commit,
+            analytics: config.analytics(),
         });
         let limit = config.max_body_bytes;
         let openapi = http::openapi::openapi();

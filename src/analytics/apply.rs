@@ -114,20 +114,44 @@ pub async fn apply(
     let removed_count = removed.len();
     changes.extend(removed);
 
-    activities::apply(conn, &changes, &metas).await?;
-    let windows = windows(&changes);
-    days::recompute(conn, &windows, settings.session_gap.as_secs_f64()).await?;
-    let pairs: Vec<(i64, i64)> = windows
-        .iter()
-        .map(|w| (w.course_id, w.learner_id))
-        .collect();
-    totals::recompute(conn, &pairs).await?;
+    let pairs = settle(conn, &changes, &metas, settings).await?;
     Ok(Applied {
         statements: rows.len(),
         events_added: added,
         events_removed: removed_count,
         pairs: pairs.len(),
     })
+}
+
+/// Takes the events of these statements out of the analytics, as if they had never been
+/// applied (an erasure deletes the statements themselves). Returns the learner-course pairs
+/// whose metrics changed.
+pub async fn forget(
+    conn: &mut PgConnection,
+    seqs: &[i64],
+    settings: &AnalyticsSettings,
+) -> sqlx::Result<Vec<(i64, i64)>> {
+    let changes = events::remove(conn, seqs).await?;
+    settle(conn, &changes, &[], settings).await
+}
+
+/// Brings what derives from the events up to date after these changes: activity counts, the
+/// days around each change, and the totals of the touched learner-course pairs.
+async fn settle(
+    conn: &mut PgConnection,
+    changes: &[Change],
+    metas: &[ActivityMeta],
+    settings: &AnalyticsSettings,
+) -> sqlx::Result<Vec<(i64, i64)>> {
+    activities::apply(conn, changes, metas).await?;
+    let windows = windows(changes);
+    days::recompute(conn, &windows, settings.session_gap.as_secs_f64()).await?;
+    let pairs: Vec<(i64, i64)> = windows
+        .iter()
+        .map(|w| (w.course_id, w.learner_id))
+        .collect();
+    totals::recompute(conn, &pairs).await?;
+    Ok(pairs)
 }
 
 /// Creates the courses the statements name and returns every course id by IRI.

@@ -14,6 +14,7 @@ use super::apply::{Applied, apply};
 use super::scoring;
 use super::settings::AnalyticsSettings;
 use crate::store::analytics::queue;
+use crate::store::erasure;
 use crate::store::statements::PARTITIONS;
 
 /// Statements per batch: large enough to amortise the round trips, small enough to keep
@@ -57,6 +58,7 @@ pub async fn drain_once(
     share: &Share,
 ) -> anyhow::Result<usize> {
     let mut tx = pool.begin().await?;
+    erasure::wait_for_erasures(&mut tx).await?;
     let seqs = queue::claim(&mut tx, limit, share.parts.as_deref()).await?;
     if seqs.is_empty() {
         tx.commit().await?;
@@ -88,6 +90,7 @@ pub async fn drain_once(
 async fn isolate(pool: &PgPool, settings: &AnalyticsSettings, seqs: &[i64]) -> anyhow::Result<()> {
     for seq in seqs {
         let mut tx = pool.begin().await?;
+        erasure::wait_for_erasures(&mut tx).await?;
         if !queue::claim_one(&mut tx, *seq).await? {
             tx.commit().await?;
             continue;

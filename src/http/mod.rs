@@ -11,6 +11,7 @@ pub mod clock;
 mod consistent;
 mod cors;
 mod documents;
+mod erasure;
 pub mod error;
 mod health;
 mod json_errors;
@@ -77,6 +78,7 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
             utoipa_actix_web::scope("/admin")
                 .service(admin::list_credentials)
                 .service(admin::create_credential)
-                .service(admin::revoke_credential),
+                .service(admin::revoke_credential)
+                .service(erasure::erase),
         );
 }

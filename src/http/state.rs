@@ -20,6 +20,8 @@ pub struct AppState {
     pub write_gate: WriteGate,
     /// Small statement submissions share transactions through this queue.
     pub group_commit: crate::store::statements::GroupCommit,
+    /// The analytics rules, for requests that change derived rows (an erasure).
+    pub analytics: crate::analytics::settings::AnalyticsSettings,
 }
 
 /// Admission control for statement writes: a budget of statements in flight

@@ -5,6 +5,7 @@ pub mod agents;
 pub mod analytics;
 pub mod credentials;
 pub mod documents;
+pub mod erasure;
 pub mod statements;
 pub mod text;
 mod warm_up;

@@ -32,6 +32,7 @@ pub use document::{is_json_media_type, json_object, merge_objects};
 pub use equivalence::statements_equivalent;
 pub use error::ValidationError;
 pub use format::{Format, format_statement};
+pub(crate) use ifi::normalise_mbox;
 pub use ifi::{ifi_key, parse_agent_param};
 pub use index::{
     ActivityDefinitionRef, AttachmentRef, ObjectKind, StatementIndex, index_statement,

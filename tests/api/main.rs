@@ -8,6 +8,7 @@ mod analytics;
 mod auth;
 mod conformance;
 mod documents;
+mod erasure;
 mod errors;
 mod health;
 mod helpers;

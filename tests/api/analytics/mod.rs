@@ -2,11 +2,13 @@
 //! and the analytics API.
 
 mod api;
-mod fixtures;
+pub mod fixtures;
 mod list_pages;
 mod metrics;
 mod model_gate;
 mod names;
 mod property;
+
+pub use property::snapshot;
 mod retrain;
 mod scoring;

@@ -142,7 +142,7 @@ fn build(scenario: &Scenario) -> Vec<Value> {
 }
 
 /// Every derived table, rendered as sorted text rows (floats rounded).
-async fn snapshot(app: &TestApp) -> BTreeMap<&'static str, Vec<String>> {
+pub async fn snapshot(app: &TestApp) -> BTreeMap<&'static str, Vec<String>> {
     let queries: [(&'static str, &str); 7] = [
         (
             "learner_days",
