@@ -17,21 +17,32 @@
 //!   risk scores, and the learner record, are deleted.
 //! - State and Agent Profile documents of the person are deleted.
 //!
-//! An `mbox` also names the person's `mbox_sha1sum`, so both are erased. Other identifiers of
-//! the same person (an account, an openid) are separate requests: the LRS cannot know they are
-//! the same person.
+//! An `mbox` also names the person's `mbox_sha1sum` (and an `mbox_sha1sum` the addresses the
+//! store holds that hash to it), so both are erased; the case of an address is ignored. Other
+//! identifiers of the same person (an account, an openid) are separate requests: the LRS
+//! cannot know they are the same person. A credential's authority is refused: it names every
+//! statement written with the credential.
+//!
+//! Writers wait while an erasure runs (`store::erasure::ERASURE_LOCK`), so nothing about the
+//! person can commit between its reads and its commit.
 
 use serde::Serialize;
 use serde_json::Value;
 use sha1::{Digest, Sha1};
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
+use uuid::Uuid;
 
 use crate::analytics::apply;
 use crate::analytics::settings::AnalyticsSettings;
 use crate::store::erasure::{self as sql, TermRows};
 use crate::store::statements::sha256;
-use crate::store::statements::terms::{TermKind, array_literal, term};
-use crate::xapi::{ValidationError, XapiVersion, ifi_key, index_statement, validate_agent};
+use crate::store::statements::terms::{TermKind, array_literal, own_terms, term};
+use crate::xapi::{
+    StatementIndex, ValidationError, XapiVersion, ifi_key, index_statement, validate_agent,
+};
 
 /// What an erasure deleted (or, for a dry run, would delete).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -71,33 +82,182 @@ pub fn check_person(agent: &Value) -> Result<(), ValidationError> {
     Ok(())
 }
 
-/// The IFI keys that name the person of this Agent: its own, and for an `mbox` the
-/// `mbox_sha1sum` a client may have sent instead (computed over the address as given, with
-/// the domain in lower case, and all in lower case).
+/// The IFI keys that name the person of this Agent: its own, and for an `mbox` the same
+/// address in lower case and the `mbox_sha1sum` a client may have sent instead (of the
+/// address as given, with the domain in lower case, and all in lower case). The case of an
+/// address is ignored: mail systems ignore it, and erring the other way would leave data.
 pub fn identifiers(agent: &Value) -> Option<Vec<String>> {
     let mut keys = vec![ifi_key(agent)?];
     if let Some(mbox) = agent.get("mbox").and_then(Value::as_str) {
-        let normalised = crate::xapi::normalise_mbox(mbox);
-        for form in [mbox.to_owned(), normalised, mbox.to_lowercase()] {
-            let key = format!(
-                "mbox_sha1sum:{}",
-                hex::encode(Sha1::digest(form.as_bytes()))
-            );
-            if !keys.contains(&key) {
-                keys.push(key);
-            }
+        let lower = mbox.to_lowercase();
+        push_unique(&mut keys, format!("mbox:{lower}"));
+        for form in [mbox.to_owned(), crate::xapi::normalise_mbox(mbox), lower] {
+            push_unique(&mut keys, sha1sum_key(&form));
         }
     }
     Some(keys)
 }
 
-/// Whether the statement itself names one of the keys (not only through a StatementRef).
-fn mentions(statement: &Value, keys: &[String]) -> bool {
-    match index_statement(statement) {
-        Ok(index) => index.related_agents.iter().any(|a| keys.contains(a)),
-        // Unreachable for a stored statement (it was indexed when stored); its index matched
-        // the person, so it is treated as theirs.
-        Err(_) => true,
+fn push_unique(keys: &mut Vec<String>, key: String) {
+    if !keys.contains(&key) {
+        keys.push(key);
+    }
+}
+
+fn sha1sum_key(mbox: &str) -> String {
+    format!(
+        "mbox_sha1sum:{}",
+        hex::encode(Sha1::digest(mbox.as_bytes()))
+    )
+}
+
+/// The `mbox` keys among `known` (the addresses the store holds) that are the person's: the
+/// same address in another case, or one whose SHA-1 is among the keys' `mbox_sha1sum`s. Each
+/// comes with its own `mbox_sha1sum`.
+fn same_person(keys: &[String], known: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    for key in known {
+        let Some(mbox) = key.strip_prefix("mbox:") else {
+            continue;
+        };
+        let lower = mbox.to_lowercase();
+        let ours = keys.contains(&format!("mbox:{lower}"))
+            || keys.contains(&sha1sum_key(mbox))
+            || keys.contains(&sha1sum_key(&lower));
+        if ours && !keys.contains(key) {
+            push_unique(&mut found, key.clone());
+            push_unique(&mut found, sha1sum_key(mbox));
+        }
+    }
+    found
+}
+
+/// Whether the statement itself names one of the keys (not only through a StatementRef). A
+/// statement that cannot be indexed (unreachable: it was indexed when stored) matched the
+/// person's terms, so it is treated as theirs.
+fn mentions(index: Option<&StatementIndex>, keys: &[String]) -> bool {
+    index.is_none_or(|index| index.related_agents.iter().any(|a| keys.contains(a)))
+}
+
+/// Why an erasure was not done.
+#[derive(Debug, thiserror::Error)]
+pub enum ErasureError {
+    /// The person is the authority of a credential: every statement written with it names
+    /// them, so erasing them would erase all of those, and the credential would go on naming
+    /// them in new ones.
+    #[error(
+        "this agent is the authority of credential '{0}': every statement written with it names \
+         them. Erase people, not clients; an authority is not erased"
+    )]
+    Authority(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Statements read and classified at a time, so that a person named in very many statements
+/// (an instructor of a whole course) does not hold them all in memory.
+const CHUNK: usize = 1000;
+
+/// A statement of someone else that inherited the person's terms through a StatementRef.
+struct Referrer {
+    seq: i64,
+    stored: DateTime<Utc>,
+    terms: Vec<i64>,
+    own: Vec<i64>,
+    target: Option<Uuid>,
+}
+
+/// What the statements naming the person come to: the rows to delete and to rewrite.
+#[derive(Default)]
+struct Classified {
+    erased: Vec<i64>,
+    erased_ids: HashSet<Uuid>,
+    erased_terms: TermRows,
+    sha2s: Vec<String>,
+    registrations: Vec<(Uuid, i64)>,
+    referrers: HashMap<Uuid, Referrer>,
+}
+
+impl Classified {
+    fn add(&mut self, candidate: sql::Candidate, keys: &[String]) {
+        let (seq, stored) = (candidate.seq, candidate.stored);
+        let index = index_statement(&candidate.statement).ok();
+        if let (false, Some(index)) = (mentions(index.as_ref(), keys), &index) {
+            self.referrers.insert(
+                candidate.id,
+                Referrer {
+                    seq,
+                    stored,
+                    terms: candidate.terms,
+                    own: own_terms(index),
+                    target: index.object_statement_ref,
+                },
+            );
+            return;
+        }
+        self.erased.push(seq);
+        self.erased_ids.insert(candidate.id);
+        for t in &candidate.terms {
+            self.erased_terms.push(*t, stored, seq);
+        }
+        let statement = &candidate.statement;
+        for attachment in statement["attachments"].as_array().into_iter().flatten() {
+            if let Some(sha2) = attachment["sha2"].as_str() {
+                push_unique(&mut self.sha2s, sha2.to_owned());
+            }
+        }
+        if let Some(registration) = statement
+            .pointer("/context/registration")
+            .and_then(Value::as_str)
+            .and_then(|r| Uuid::parse_str(r).ok())
+            && !self.registrations.iter().any(|(r, _)| *r == registration)
+        {
+            let term = term(
+                TermKind::Registration,
+                &registration.hyphenated().to_string(),
+            );
+            self.registrations.push((registration, term));
+        }
+    }
+
+    /// The terms a referrer keeps: its own, and those its target keeps. A deleted target
+    /// leaves nothing to inherit (no query should find a comment on it by the deleted
+    /// statement's verb, activity or registration either).
+    fn kept_terms(&self, id: Uuid, depth: u32) -> Vec<i64> {
+        let Some(referrer) = self.referrers.get(&id) else {
+            return Vec::new();
+        };
+        let mut terms = referrer.own.clone();
+        match referrer.target {
+            Some(target) if self.referrers.contains_key(&target) && depth < 16 => {
+                terms.extend(self.kept_terms(target, depth + 1));
+            }
+            Some(target) if self.erased_ids.contains(&target) => {}
+            // Unreachable (a referrer inherited the person's terms from a target among the
+            // candidates): keep what it had, less the person's.
+            _ => terms.extend(referrer.terms.iter().copied()),
+        }
+        terms.sort_unstable();
+        terms.dedup();
+        terms
+    }
+
+    /// The referrers' new term arrays, and their index rows to delete.
+    fn unlinked(&self, personal: &[i64]) -> (Vec<i64>, Vec<String>, TermRows) {
+        let (mut seqs, mut arrays, mut stripped) = (Vec::new(), Vec::new(), TermRows::default());
+        for (id, referrer) in &self.referrers {
+            let kept: Vec<i64> = self
+                .kept_terms(*id, 0)
+                .into_iter()
+                .filter(|t| !personal.contains(t))
+                .collect();
+            for t in referrer.terms.iter().filter(|t| !kept.contains(t)) {
+                stripped.push(*t, referrer.stored, referrer.seq);
+            }
+            seqs.push(referrer.seq);
+            arrays.push(array_literal(&kept));
+        }
+        (seqs, arrays, stripped)
     }
 }
 
@@ -108,8 +268,25 @@ pub async fn erase(
     agent: &Value,
     settings: &AnalyticsSettings,
     dry_run: bool,
-) -> sqlx::Result<Receipt> {
-    let keys = identifiers(agent).unwrap_or_default();
+) -> Result<Receipt, ErasureError> {
+    let mut keys = identifiers(agent).unwrap_or_default();
+    let mut tx = pool.begin().await?;
+    // From here until the commit, nothing else writes statements, analytics or outcomes.
+    sql::lock_out_analytics(&mut tx).await?;
+    for (credential, authority) in sql::authorities(&mut tx).await? {
+        if identifiers(&authority)
+            .unwrap_or_default()
+            .iter()
+            .any(|k| keys.contains(k))
+        {
+            return Err(ErasureError::Authority(credential));
+        }
+    }
+    if keys.iter().any(|k| k.starts_with("mbox")) {
+        for key in same_person(&keys, &sql::mbox_keys(&mut tx).await?) {
+            push_unique(&mut keys, key);
+        }
+    }
     let shas: Vec<Vec<u8>> = keys.iter().map(|k| sha256(k)).collect();
     // Every statement naming the person carries their 'G' term; the 'g' terms are a subset,
     // listed so that unlinked statements lose both.
@@ -122,67 +299,38 @@ pub async fn erase(
         .flat_map(|k| [term(TermKind::RelatedAgent, k), term(TermKind::Agent, k)])
         .collect();
 
-    let mut tx = pool.begin().await?;
-    sql::lock_out_analytics(&mut tx).await?;
-    let mut receipt = Receipt {
-        dry_run,
-        identifiers: keys.clone(),
-        ..Receipt::default()
-    };
-
-    let mut erased = Vec::new();
-    let mut erased_terms = TermRows::default();
-    let mut sha2s: Vec<String> = Vec::new();
-    let mut unlinked = Vec::new();
-    let mut unlinked_terms = Vec::new();
-    let mut stripped = TermRows::default();
-    for candidate in sql::candidates(&mut tx, &related).await? {
-        if mentions(&candidate.statement, &keys) {
-            erased.push(candidate.seq);
-            for t in &candidate.terms {
-                erased_terms.push(*t, candidate.stored, candidate.seq);
-            }
-            for attachment in candidate.statement["attachments"]
-                .as_array()
-                .into_iter()
-                .flatten()
-            {
-                if let Some(sha2) = attachment["sha2"].as_str()
-                    && !sha2s.iter().any(|s| s == sha2)
-                {
-                    sha2s.push(sha2.to_owned());
-                }
-            }
-        } else {
-            let kept: Vec<i64> = candidate
-                .terms
-                .iter()
-                .copied()
-                .filter(|t| !personal.contains(t))
-                .collect();
-            for t in candidate.terms.iter().filter(|t| personal.contains(t)) {
-                stripped.push(*t, candidate.stored, candidate.seq);
-            }
-            unlinked.push(candidate.seq);
-            unlinked_terms.push(array_literal(&kept));
+    let mut found = Classified::default();
+    for chunk in sql::candidate_seqs(&mut tx, &related).await?.chunks(CHUNK) {
+        for candidate in sql::candidates(&mut tx, chunk).await? {
+            found.add(candidate, &keys);
         }
     }
 
     let learners = sql::learner_ids(&mut tx, &shas).await?;
     let mut courses = sql::enrolments(&mut tx, &learners).await?;
-    receipt.enrolments_deleted = courses.len() as u64;
+    let mut receipt = Receipt {
+        dry_run,
+        identifiers: keys,
+        enrolments_deleted: courses.len() as u64,
+        statements_unlinked: found.referrers.len() as u64,
+        ..Receipt::default()
+    };
     // The analytics first, while the statements' events can still be found by sequence.
-    apply::forget(&mut tx, &erased, settings).await?;
-    sql::delete_terms(&mut tx, &erased_terms).await?;
-    receipt.statements_deleted = sql::delete_statements(&mut tx, &erased).await?;
-    receipt.attachments_deleted = sql::delete_unused_attachments(&mut tx, &sha2s).await?;
+    apply::forget(&mut tx, &found.erased, settings).await?;
+    sql::delete_terms(&mut tx, &found.erased_terms).await?;
+    receipt.statements_deleted = sql::delete_statements(&mut tx, &found.erased).await?;
+    receipt.attachments_deleted = sql::delete_unused_attachments(&mut tx, &found.sha2s).await?;
+    // Before the registrations: a referrer may hold an erased statement's registration term.
+    let (unlinked, unlinked_terms, stripped) = found.unlinked(&personal);
     sql::delete_terms(&mut tx, &stripped).await?;
     sql::set_terms(&mut tx, &unlinked, &unlinked_terms).await?;
-    receipt.statements_unlinked = unlinked.len() as u64;
+    let (registrations, registration_terms): (Vec<Uuid>, Vec<i64>) =
+        found.registrations.into_iter().unzip();
+    sql::delete_registrations(&mut tx, &registrations, &registration_terms).await?;
 
-    sql::delete_learners(&mut tx, &learners).await?;
     courses.sort_unstable();
     courses.dedup();
+    sql::delete_learners(&mut tx, &learners, &courses).await?;
     sql::mark_courses_stale(&mut tx, &courses).await?;
     receipt.documents_deleted = sql::delete_documents(&mut tx, &shas).await?;
     receipt.agents_deleted = sql::delete_agents(&mut tx, &shas).await?;
@@ -201,9 +349,10 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn an_mbox_also_names_its_sha1sum_forms() {
+    fn an_mbox_also_names_its_lower_case_and_sha1sum_forms() {
         let keys = identifiers(&json!({"mbox": "mailto:Ann@Example.org"})).unwrap();
         assert_eq!(keys[0], "mbox:mailto:Ann@example.org");
+        assert_eq!(keys[1], "mbox:mailto:ann@example.org");
         // sha1("mailto:Ann@Example.org"), sha1("mailto:Ann@example.org"),
         // sha1("mailto:ann@example.org")
         let sums: Vec<String> = [
@@ -214,9 +363,28 @@ mod tests {
         .iter()
         .map(|m| format!("mbox_sha1sum:{}", hex::encode(Sha1::digest(m.as_bytes()))))
         .collect();
-        assert_eq!(keys[1..], sums[..]);
+        assert_eq!(keys[2..], sums[..]);
     }
 
+    #[test]
+    fn the_same_address_is_found_in_any_case_and_behind_its_sha1sum() {
+        let known = [
+            "mbox:mailto:ANN@example.org".to_owned(),
+            "mbox:mailto:bob@example.org".to_owned(),
+            "account:https://lms.example|ann".to_owned(),
+        ];
+        let by_address = identifiers(&json!({"mbox": "mailto:ann@example.org"})).unwrap();
+        let by_sum = vec![sha1sum_key("mailto:ann@example.org")];
+        for keys in [by_address, by_sum] {
+            assert_eq!(
+                same_person(&keys, &known),
+                vec![
+                    "mbox:mailto:ANN@example.org".to_owned(),
+                    sha1sum_key("mailto:ANN@example.org")
+                ]
+            );
+        }
+    }
     #[test]
     fn an_account_names_only_itself() {
         let keys =
@@ -243,15 +411,12 @@ mod tests {
                 .extend(extra.as_object().unwrap().clone());
             s
         };
-        assert!(mentions(
-            &base(json!({"context": {"instructor": {"mbox": "mailto:t@example.org"}}})),
-            &keys
-        ));
-        assert!(!mentions(
-            &base(
-                json!({"object": {"objectType": "StatementRef", "id": "9e13cefd-53d3-4eac-b5ed-2cf6693903bb"}})
-            ),
-            &keys
-        ));
+        let named = |statement: Value| mentions(index_statement(&statement).ok().as_ref(), &keys);
+        assert!(named(base(
+            json!({"context": {"instructor": {"mbox": "mailto:t@example.org"}}})
+        )));
+        assert!(!named(base(
+            json!({"object": {"objectType": "StatementRef", "id": "9e13cefd-53d3-4eac-b5ed-2cf6693903bb"}})
+        )));
     }
 }

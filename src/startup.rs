@@ -2,7 +2,7 @@
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpRequest, HttpServer, web};
+use actix_web::{App, HttpRequest, HttpServer, ResponseError, web};
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use sqlx::PgPool;
@@ -98,6 +98,11 @@ impl Application {
                         .limit(limit)
                         .error_handler(|e, _| json_error(e).into()),
                 )
+                // `/analytics/models/abc`: a malformed id is a bad request, not a missing model.
+                .app_data(
+                    web::PathConfig::default()
+                        .error_handler(|e, _| ApiError::bad_request(e.to_string()).into()),
+                )
                 .app_data(
                     web::QueryConfig::default()
                         .error_handler(|e, _| ApiError::bad_request(e.to_string()).into()),
@@ -150,16 +155,25 @@ fn json_error(error: actix_web::error::JsonPayloadError) -> ApiError {
     }
 }
 
-/// Unmatched requests: 405 when the path exists under other methods, else 404.
-async fn not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
-    if req.match_pattern().is_some() {
-        return Err(ApiError::MethodNotAllowed(format!(
-            "{} is not supported on {}",
-            req.method(),
-            req.path()
-        )));
+/// Unmatched requests: 405 with the methods the path has when it exists under other methods,
+/// else 404.
+async fn not_found(req: HttpRequest) -> actix_web::HttpResponse {
+    let Some(pattern) = req.match_pattern() else {
+        return ApiError::NotFound(format!("no resource at {}", req.path())).error_response();
+    };
+    let mut response = ApiError::MethodNotAllowed(format!(
+        "{} is not supported on {}",
+        req.method(),
+        req.path()
+    ))
+    .error_response();
+    if let Some(allowed) = http::openapi::allowed_methods(&pattern) {
+        response.headers_mut().insert(
+            actix_web::http::header::ALLOW,
+            actix_web::http::header::HeaderValue::from_static(allowed),
+        );
     }
-    Err(ApiError::NotFound(format!("no resource at {}", req.path())))
+    response
 }
 
 /// `lrs serve`: open the database (starting the embedded cluster if needed), ensure the

@@ -8,7 +8,7 @@ use super::auth::Authenticated;
 use super::error::ApiError;
 use super::state::AppState;
 use crate::auth::Access;
-use crate::erasure::{self, Receipt};
+use crate::erasure::{self, ErasureError, Receipt};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -34,7 +34,8 @@ pub struct ErasureRequest {
         (status = 200, body = Receipt, description = "what was deleted (or would be, for a dry run)"),
         (status = 400, body = super::error::ErrorBody),
         (status = 401, body = super::error::ErrorBody),
-        (status = 403, body = super::error::ErrorBody)
+        (status = 403, body = super::error::ErrorBody),
+        (status = 409, body = super::error::ErrorBody, description = "the agent is a credential's authority")
     )
 )]
 #[post("/erasures")]
@@ -46,7 +47,12 @@ pub async fn erase(
     auth.require(Access::Admin)?;
     let body = body.into_inner();
     erasure::check_person(&body.agent).map_err(|e| ApiError::invalid(e.path, e.message))?;
-    let receipt = erasure::erase(&state.pool, &body.agent, &state.analytics, body.dry_run).await?;
+    let receipt = erasure::erase(&state.pool, &body.agent, &state.analytics, body.dry_run)
+        .await
+        .map_err(|e| match e {
+            ErasureError::Authority(_) => ApiError::Conflict(e.to_string()),
+            ErasureError::Database(e) => e.into(),
+        })?;
     // Counts only: the identifier is the personal data being erased.
     tracing::info!(
         dry_run = receipt.dry_run,

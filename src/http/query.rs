@@ -106,6 +106,19 @@ impl QueryParams {
         }
     }
 
+    /// A page size: `default` when absent; 0 or more than `max` is refused rather than
+    /// quietly changed.
+    pub fn page_size(&self, name: &str, default: usize, max: usize) -> Result<usize, ApiError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| ApiError::invalid(name, format!("must be from 1 to {max}"))),
+        }
+    }
+
     pub fn non_negative(&self, name: &str) -> Result<Option<u64>, ApiError> {
         self.get(name)
             .map(|v| {

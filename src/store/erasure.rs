@@ -9,12 +9,15 @@ use sqlx::PgConnection;
 
 use super::statements::parse_stored;
 
-/// Held exclusively by an erasure and shared by each analytics batch, taken before the batch
-/// claims from the queue. Without it, a batch that had loaded one of the person's statements
-/// could commit learner rows after the erasure counted them, and bring the person back.
-const ERASURE_LOCK: i64 = 0x4c52_535f_4552_4153; // "LRS_ERAS"
+/// Held exclusively by an erasure, and shared by every transaction that could write about the
+/// person meanwhile: statement inserts, analytics batches (taken before they claim from the
+/// queue) and outcome uploads. Without it, a statement committed after the erasure read the
+/// candidates would survive it, and a batch or upload could re-create the learner rows it
+/// deleted. Writers do not wait for each other (the lock is shared); they pause while an
+/// erasure runs.
+pub const ERASURE_LOCK: i64 = 0x4c52_535f_4552_4153; // "LRS_ERAS"
 
-/// Waits for analytics batches in flight, and keeps new ones out until the transaction ends.
+/// Waits for writers in flight, and keeps new ones out until the transaction ends.
 pub async fn lock_out_analytics(conn: &mut PgConnection) -> sqlx::Result<()> {
     sqlx::query!("select pg_advisory_xact_lock($1)", ERASURE_LOCK)
         .execute(&mut *conn)
@@ -22,8 +25,8 @@ pub async fn lock_out_analytics(conn: &mut PgConnection) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// Taken by every analytics batch: waits while an erasure runs (shared, so batches never wait
-/// for each other).
+/// Taken by analytics batches and outcome uploads: waits while an erasure runs (shared, so
+/// writers never wait for each other).
 pub async fn wait_for_erasures(conn: &mut PgConnection) -> sqlx::Result<()> {
     sqlx::query!("select pg_advisory_xact_lock_shared($1)", ERASURE_LOCK)
         .execute(&mut *conn)
@@ -34,19 +37,27 @@ pub async fn wait_for_erasures(conn: &mut PgConnection) -> sqlx::Result<()> {
 /// A statement that mentions one of the terms, as stored.
 pub struct Candidate {
     pub seq: i64,
+    pub id: uuid::Uuid,
     pub stored: DateTime<Utc>,
     pub terms: Vec<i64>,
     pub statement: serde_json::Value,
 }
 
-/// The statements indexed under any of these terms, locked against concurrent voiding.
-pub async fn candidates(conn: &mut PgConnection, terms: &[i64]) -> sqlx::Result<Vec<Candidate>> {
-    let rows = sqlx::query!(
-        r#"select seq, stored, terms, statement from statements
-           where seq = any(array(select seq from statement_terms where term = any($1)))
-           order by seq
-           for update"#,
+/// The statements indexed under any of these terms, by sequence number.
+pub async fn candidate_seqs(conn: &mut PgConnection, terms: &[i64]) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!(
+        "select distinct seq from statement_terms where term = any($1) order by seq",
         terms
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// These statements, as stored.
+pub async fn candidates(conn: &mut PgConnection, seqs: &[i64]) -> sqlx::Result<Vec<Candidate>> {
+    let rows = sqlx::query!(
+        "select seq, id, stored, terms, statement from statements where seq = any($1) order by seq",
+        seqs
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -54,6 +65,7 @@ pub async fn candidates(conn: &mut PgConnection, terms: &[i64]) -> sqlx::Result<
         .map(|r| {
             Ok(Candidate {
                 seq: r.seq,
+                id: r.id,
                 stored: r.stored,
                 terms: r.terms,
                 statement: parse_stored(&r.statement)?,
@@ -130,8 +142,8 @@ pub async fn set_terms(
 
 /// Deletes attachment contents that no remaining statement lists. Attachments are shared by
 /// hash (Data 2.4.11), and nothing but the statement text records who uses one, so this reads
-/// every statement: acceptable for a rare administrative request, and only run when an erased
-/// statement had attachments.
+/// every statement once (a few seconds at a million statements, while ingest waits): only run
+/// when an erased statement had attachments.
 pub async fn delete_unused_attachments(
     conn: &mut PgConnection,
     sha2s: &[String],
@@ -139,15 +151,67 @@ pub async fn delete_unused_attachments(
     if sha2s.is_empty() {
         return Ok(0);
     }
+    // Re-enabled for this transaction in case the connection ran an insert before.
+    sqlx::query!("select set_config('enable_seqscan', 'on', true) as enable_seqscan")
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(sqlx::query!(
-        r#"delete from attachments a
-           where a.sha2 = any($1)
-             and not exists (select 1 from statements s where strpos(s.statement, a.sha2) > 0)"#,
+        r#"with used as (
+               select distinct h.sha2
+               from statements s cross join unnest($1::text[]) as h(sha2)
+               where strpos(s.statement, h.sha2) > 0
+           )
+           delete from attachments a
+           where a.sha2 = any($1) and a.sha2 not in (select sha2 from used)"#,
         sha2s
     )
     .execute(&mut *conn)
     .await?
     .rows_affected())
+}
+
+/// Forgets which course registrations belong to, for registrations no remaining statement
+/// carries (cmi5 registrations are one learner's enrolment).
+pub async fn delete_registrations(
+    conn: &mut PgConnection,
+    registrations: &[uuid::Uuid],
+    terms: &[i64],
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"delete from registration_courses r
+           using unnest($1::uuid[], $2::bigint[]) as x(registration, term)
+           where r.registration = x.registration
+             and not exists (select 1 from statement_terms t where t.term = x.term)"#,
+        registrations,
+        terms
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Every `mbox` IFI key the store holds (statements' agents and documents' agents), to find
+/// the address behind an `mbox_sha1sum`.
+pub async fn mbox_keys(conn: &mut PgConnection) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"select ifi as "ifi!" from agents where ifi like 'mbox:%'
+           union
+           select agent_ifi as "ifi!" from documents where agent_ifi like 'mbox:%'"#
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// The authority Agents of every credential, revoked ones included.
+pub async fn authorities(
+    conn: &mut PgConnection,
+) -> sqlx::Result<Vec<(String, serde_json::Value)>> {
+    Ok(sqlx::query!("select key, authority from credentials")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.key, r.authority))
+        .collect())
 }
 
 /// State and Agent Profile documents of these agents (`agent_sha` = SHA-256 of the IFI key).
@@ -193,16 +257,27 @@ pub async fn enrolments(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<Ve
 
 /// What the analytics still hold of these learners once their events are gone: the
 /// learner-course rows (with uploaded outcomes and risk scores) and the learner record.
-pub async fn delete_learners(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<()> {
+/// `courses` are their enrolments: the keys of these tables start with the course.
+pub async fn delete_learners(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    courses: &[i64],
+) -> sqlx::Result<()> {
     for query in [
         sqlx::query!(
-            "delete from learning_events where learner_id = any($1)",
-            ids
+            "delete from learning_events where course_id = any($2) and learner_id = any($1)",
+            ids,
+            courses
         ),
-        sqlx::query!("delete from learner_days where learner_id = any($1)", ids),
         sqlx::query!(
-            "delete from learner_activities where learner_id = any($1)",
-            ids
+            "delete from learner_days where course_id = any($2) and learner_id = any($1)",
+            ids,
+            courses
+        ),
+        sqlx::query!(
+            "delete from learner_activities where course_id = any($2) and learner_id = any($1)",
+            ids,
+            courses
         ),
     ] {
         query.execute(&mut *conn).await?;

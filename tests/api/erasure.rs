@@ -31,6 +31,12 @@ fn in_course(id: &str, actor: Value, activity: &str, day: u32) -> Value {
     })
 }
 
+/// The statement with a registration (a cmi5 enrolment is one learner's).
+fn registered(mut statement: Value) -> Value {
+    statement["context"]["registration"] = json!("b6c3e5a8-1d2f-4c3b-9a7e-5f6d7c8b9a01");
+    statement
+}
+
 fn id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -122,20 +128,23 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 #[tokio::test]
 async fn an_erasure_deletes_everything_about_the_person_and_nothing_else() {
     let app = spawn_app().await;
-    let (ann_1, ann_2, ann_hashed, taught, bob_1, bob_2, bob_ref) =
-        (id(), id(), id(), id(), id(), id(), id());
+    let (ann_1, ann_2, ann_hashed, taught, bob_1, bob_2, bob_ref, shouted) =
+        (id(), id(), id(), id(), id(), id(), id(), id());
     let sum = hex::encode(sha1::Sha1::digest(ANN.as_bytes()));
     let teacher = json!({"mbox": "mailto:teacher@example.org"});
     post_statements(
         &app,
         &[
-            in_course(&ann_1, ann(), "intro", 1),
+            registered(in_course(&ann_1, ann(), "intro", 1)),
             in_course(&ann_2, ann(), "only-ann", 2),
             in_course(&bob_1, bob(), "intro", 3),
             in_course(&bob_2, bob(), "quiz", 4),
             // Ann as the teacher's student, by her hashed address.
             json!({"id": ann_hashed, "actor": teacher, "verb": {"id": "http://adlnet.gov/expapi/verbs/mentored"},
                    "object": {"objectType": "Agent", "mbox_sha1sum": sum}}),
+            // Ann's address in capitals: the same mailbox.
+            json!({"id": shouted, "actor": {"mbox": "mailto:ANN@Example.org"}, "verb": {"id": VIEWED},
+                   "object": {"id": "https://lms.example.edu/activity/lab"}}),
             // Ann as an instructor of Bob's statement: it is about her too.
             json!({"id": taught, "actor": bob(), "verb": {"id": VIEWED},
                    "object": {"id": "https://lms.example.edu/activity/lab"},
@@ -172,7 +181,7 @@ async fn an_erasure_deletes_everything_about_the_person_and_nothing_else() {
     assert_eq!(response.status().as_u16(), 200);
     let dry: Value = response.json().await.expect("json");
     assert_eq!(dry["dry_run"], true);
-    assert_eq!(dry["statements_deleted"], 5, "{dry}");
+    assert_eq!(dry["statements_deleted"], 6, "{dry}");
     assert_eq!(snapshot(&app).await, before);
     // Her two course statements, the attachment one, and Bob's comment on one of them (a
     // StatementRef matches the filters its target matches, Communication 2.1.3).
@@ -188,12 +197,12 @@ async fn an_erasure_deletes_everything_about_the_person_and_nothing_else() {
     let receipt: Value = response.json().await.expect("json");
     let expected = json!({
         "dry_run": false,
-        "statements_deleted": 5,
+        "statements_deleted": 6,
         "statements_unlinked": 1,
         "attachments_deleted": 1,
         "documents_deleted": 2,
-        // Her record under her address and under its hash.
-        "agents_deleted": 2,
+        // Her record under her address, its capitals, and its hash.
+        "agents_deleted": 3,
         "enrolments_deleted": 1,
     });
     for (key, value) in expected.as_object().expect("object") {
@@ -204,11 +213,13 @@ async fn an_erasure_deletes_everything_about_the_person_and_nothing_else() {
     // Nothing of Ann's is left in the store, in any form.
     for sql in [
         "select count(*) from statements where statement ilike '%ann@example.org%' or statement like '%Ann Example%'",
+        "select count(*) from statement_terms t where not exists (select 1 from statements s where s.seq = t.seq)",
         "select count(*) from agents where ifi ilike '%ann@example.org%'",
         "select count(*) from learners where ifi ilike '%ann@example.org%'",
         "select count(*) from learner_courses where learner_ifi ilike '%ann@example.org%'",
         "select count(*) from documents where agent_ifi ilike '%ann@example.org%'",
         "select count(*) from attachments",
+        "select count(*) from registration_courses",
     ] {
         assert_eq!(count(&app, sql).await, 0, "{sql}");
     }
@@ -220,7 +231,7 @@ async fn an_erasure_deletes_everything_about_the_person_and_nothing_else() {
         .await,
         0
     );
-    for gone in [&ann_1, &ann_2, &ann_hashed, &taught, &attached] {
+    for gone in [&ann_1, &ann_2, &ann_hashed, &taught, &attached, &shouted] {
         assert_eq!(
             status(
                 &app,
@@ -252,6 +263,12 @@ async fn an_erasure_deletes_everything_about_the_person_and_nothing_else() {
     let mut expected_bobs = vec![bob_1.clone(), bob_2.clone(), bob_ref.clone()];
     expected_bobs.sort();
     assert_eq!(bobs, expected_bobs);
+    // Nor does a query for what Ann's statement was: Bob's comment inherited its verb too.
+    let mut viewed = statement_ids(&app, &format!("verb={}", encode(VIEWED))).await;
+    viewed.sort();
+    let mut bobs_viewed = vec![bob_1.clone(), bob_2.clone()];
+    bobs_viewed.sort();
+    assert_eq!(viewed, bobs_viewed);
     let bob_state = format!(
         "/xapi/activities/state?activityId={}&agent={bob_param}&stateId=bookmark",
         encode("https://lms.example.edu/activity/intro")
@@ -306,4 +323,100 @@ async fn erasure_requests_are_checked() {
         .await
         .expect("request");
     assert_eq!(response.status().as_u16(), 403);
+}
+
+#[tokio::test]
+async fn an_erasure_by_sha1sum_finds_the_address_behind_it() {
+    let app = spawn_app().await;
+    let (plain, bob_1) = (id(), id());
+    post_statements(
+        &app,
+        &[
+            in_course(
+                &plain,
+                json!({"mbox": "mailto:Ann@example.org"}),
+                "intro",
+                1,
+            ),
+            in_course(&bob_1, bob(), "intro", 2),
+        ],
+    )
+    .await;
+    let sum = hex::encode(sha1::Sha1::digest(b"mailto:ann@example.org"));
+    let response = erase(&app, json!({"agent": {"mbox_sha1sum": sum}})).await;
+    assert_eq!(response.status().as_u16(), 200);
+    let receipt: Value = response.json().await.expect("json");
+    assert_eq!(receipt["statements_deleted"], 1, "{receipt}");
+    assert_eq!(
+        status(
+            &app,
+            Method::GET,
+            &format!("/xapi/statements?statementId={plain}")
+        )
+        .await,
+        404
+    );
+    assert_eq!(
+        status(
+            &app,
+            Method::GET,
+            &format!("/xapi/statements?statementId={bob_1}")
+        )
+        .await,
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_credentials_authority_is_not_erased() {
+    let app = spawn_app().await;
+    post_statements(&app, &[in_course(&id(), bob(), "intro", 1)]).await;
+    let credentials: Value = app
+        .admin(Method::GET, "/admin/credentials")
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    let authority = credentials[0]["authority"].clone();
+    let body = error_body(erase(&app, json!({"agent": authority})).await, 409).await;
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("authority"),
+        "{body}"
+    );
+    assert_eq!(statement_ids(&app, "").await.len(), 1, "nothing erased");
+}
+
+#[tokio::test]
+async fn writers_wait_while_an_erasure_runs() {
+    let app = spawn_app().await;
+    let statement = id();
+    // An erasure's lock, held by hand.
+    let mut erasure = app.pool.begin().await.expect("begin");
+    lrs::store::erasure::lock_out_analytics(&mut erasure)
+        .await
+        .expect("lock");
+    let post = {
+        let request = app
+            .xapi(Method::POST, "/xapi/statements")
+            .json(&json!([in_course(&statement, bob(), "intro", 1)]));
+        tokio::spawn(async move { request.send().await.expect("post").status().as_u16() })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!post.is_finished(), "the insert waits for the erasure");
+    erasure.commit().await.expect("commit");
+    assert_eq!(post.await.expect("join"), 200);
+    assert_eq!(
+        status(
+            &app,
+            Method::GET,
+            &format!("/xapi/statements?statementId={statement}")
+        )
+        .await,
+        200
+    );
 }

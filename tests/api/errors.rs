@@ -27,8 +27,29 @@ async fn an_unsupported_method_gets_a_json_405() {
         .await
         .expect("request");
 
+    let allow = response
+        .headers()
+        .get("allow")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let body = error_body(response, 405).await;
     assert_eq!(body["code"], "method_not_allowed");
+    // RFC 9110, 15.5.6: a 405 lists the methods the resource has.
+    assert_eq!(allow.as_deref(), Some("GET, HEAD, OPTIONS"));
+
+    let response = app
+        .xapi(Method::PATCH, "/xapi/statements")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        response
+            .headers()
+            .get("allow")
+            .and_then(|v| v.to_str().ok()),
+        Some("GET, HEAD, POST, PUT, OPTIONS")
+    );
+    error_body(response, 405).await;
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ use crate::http::state::AppState;
 use crate::store::analytics::reports::{self, CourseRow};
 
 /// A course with its headline numbers.
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Serialize, Default, utoipa::ToSchema)]
 pub struct CourseView {
     /// The course IRI (the `course` parameter of the other endpoints).
     course: String,
@@ -70,7 +70,7 @@ pub async fn list_courses(
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["limit", "cursor", "format"])?;
-    let limit = params.non_negative("limit")?.unwrap_or(100).clamp(1, 1000) as i64;
+    let limit = params.page_size("limit", 100, 1000)? as i64;
     let after = match params.get("cursor") {
         Some(c) => c
             .parse::<i64>()
@@ -111,7 +111,7 @@ pub async fn course_detail(
 }
 
 /// One course week.
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Serialize, Default, utoipa::ToSchema)]
 pub struct WeekView {
     week: i32,
     week_start: NaiveDate,
@@ -159,7 +159,7 @@ pub async fn course_weekly(
 }
 
 /// One cell of the activity x week heatmap.
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Serialize, Default, utoipa::ToSchema)]
 pub struct HeatCell {
     activity: String,
     activity_name: Option<String>,
@@ -232,10 +232,26 @@ pub async fn put_course_settings(
     params.allow_only(&["course"])?;
     let course = course_param(&state, &params).await?;
     let settings = body.into_inner();
-    if let (Some(start), Some(end)) = (settings.start_date, settings.end_date)
+    // Without a start date, week 1 starts on the day of the course's first statement, which
+    // the end may not precede either (weekly rates would divide by a negative span).
+    let first_day = match settings.start_date {
+        Some(_) => None,
+        None => reports::course(&state.pool, course.id)
+            .await?
+            .and_then(|c| c.first_day),
+    };
+    if let (Some(start), Some(end)) = (settings.start_date.or(first_day), settings.end_date)
         && end < start
     {
-        return Err(ApiError::invalid("end_date", "is before start_date"));
+        let start_name = if settings.start_date.is_some() {
+            "start_date"
+        } else {
+            "the day of the course's first statement (its start when start_date is not given)"
+        };
+        return Err(ApiError::invalid(
+            "end_date",
+            format!("{end} is before {start_name}, {start}"),
+        ));
     }
     reports::set_course_settings(
         &state.pool,

@@ -19,7 +19,7 @@ use crate::store::analytics::metrics;
 use crate::store::analytics::reports;
 
 /// A learner in a course: engagement metrics, outcome and risk. Column names are stable.
-#[derive(Serialize, utoipa::ToSchema, Clone)]
+#[derive(Serialize, Default, utoipa::ToSchema, Clone)]
 pub struct LearnerView {
     /// The learner's IFI key (the `learner` parameter of the other endpoints).
     pub(super) learner: String,
@@ -216,7 +216,7 @@ pub async fn course_learners(
         (None, None) => None,
     };
     let filter = Filter::parse(&params)?;
-    let order = ListOrder::parse(&params)?;
+    let order = ListOrder::parse(&params, course.id)?;
 
     let mut views: Vec<LearnerView> = match cutoff {
         None => {

@@ -7,6 +7,9 @@ use super::learners::LearnerView;
 use crate::http::error::ApiError;
 use crate::http::query::QueryParams;
 
+/// A hundred years: beyond it, `inactive_days` is a mistake, not a question.
+const MAX_INACTIVE_DAYS: f64 = 36_500.0;
+
 /// The filters of a learner list; a learner is listed when it passes all of them.
 #[derive(Default)]
 pub(super) struct Filter {
@@ -27,15 +30,27 @@ impl Filter {
             filter.band = Some(band.to_owned());
         }
         if let Some(min) = params.get("min_risk") {
-            filter.min_risk =
-                Some(min.parse().map_err(|_| {
-                    ApiError::invalid("min_risk", "must be a number between 0 and 1")
-                })?);
+            // A probability: NaN or 7 would silently list nobody (or everybody).
+            filter.min_risk = Some(
+                min.parse()
+                    .ok()
+                    .filter(|m: &f64| (0.0..=1.0).contains(m))
+                    .ok_or_else(|| {
+                        ApiError::invalid("min_risk", "must be a number between 0 and 1")
+                    })?,
+            );
         }
         if let Some(days) = params.get("inactive_days") {
             filter.inactive_days = Some(
                 days.parse()
-                    .map_err(|_| ApiError::invalid("inactive_days", "must be a number of days"))?,
+                    .ok()
+                    .filter(|d: &f64| (0.0..=MAX_INACTIVE_DAYS).contains(d))
+                    .ok_or_else(|| {
+                        ApiError::invalid(
+                            "inactive_days",
+                            format!("must be a number of days from 0 to {MAX_INACTIVE_DAYS}"),
+                        )
+                    })?,
             );
         }
         filter.outcome = match params.get("outcome") {
@@ -94,12 +109,9 @@ impl Filter {
             // round(p, 4) >= min holds only if p >= min - 0.00005.
             min_risk: self.min_risk.map(|min| min - 0.0001),
             // The rounded days since the last activity reach `days` only if the unrounded
-            // ones reach `days - 0.05`; a threshold out of chrono's range filters nothing here.
+            // ones reach `days - 0.05` (`parse` bounds `days`, so the product is in range).
             inactive_since: self.inactive_days.and_then(|days| {
                 let millis = (days - 0.1) * 86_400_000.0;
-                if !millis.is_finite() || millis.abs() > 1e15 {
-                    return None;
-                }
                 now.checked_sub_signed(Duration::milliseconds(millis as i64))
             }),
         }
@@ -203,12 +215,8 @@ mod tests {
                 .min_risk
                 .is_some_and(|m| m < 0.6 && m > 0.599)
         );
-        let far = filter("inactive_days=1e300").expect("filter");
-        assert_eq!(
-            far.sql(now).inactive_since,
-            None,
-            "out of range: left to the exact filter"
-        );
+        let century = filter("inactive_days=36500").expect("filter");
+        assert!(century.sql(now).inactive_since.is_some_and(|t| t < now));
     }
 
     #[test]
@@ -221,7 +229,13 @@ mod tests {
         for (query, expected) in [
             ("band=severe", "band"),
             ("min_risk=high", "min_risk"),
+            ("min_risk=NaN", "min_risk"),
+            ("min_risk=1.5", "min_risk"),
+            ("min_risk=-0.1", "min_risk"),
             ("inactive_days=a%20week", "inactive_days"),
+            ("inactive_days=NaN", "inactive_days"),
+            ("inactive_days=-1", "inactive_days"),
+            ("inactive_days=1e300", "inactive_days"),
             ("outcome=maybe", "outcome"),
         ] {
             assert_eq!(path(filter(query)), expected, "{query}");

@@ -29,6 +29,18 @@ enum Sort {
 }
 
 impl Sort {
+    fn as_str(self) -> &'static str {
+        match self {
+            Sort::Risk => "risk",
+            Sort::Name => "name",
+            Sort::LastActivity => "last_activity",
+            Sort::Statements => "statements",
+            Sort::ActiveDays => "active_days",
+            Sort::TimeOnTask => "time_on_task",
+            Sort::Coverage => "coverage",
+        }
+    }
+
     fn parse(text: &str) -> Option<Sort> {
         Some(match text {
             "risk" => Sort::Risk,
@@ -78,12 +90,16 @@ impl Sort {
     }
 }
 
-/// Where the previous page ended: its last row's sort key and learner.
+/// Where the previous page ended: its last row's sort key and learner, and the list it
+/// belongs to (course, sort, direction), since a key means nothing in another order.
 #[derive(Serialize, Deserialize)]
 struct ListCursor {
     k: f64,
     t: String,
     l: String,
+    c: i64,
+    s: String,
+    d: bool,
 }
 
 /// The longest page PostgreSQL sorts. Pages this long are most of a course, and PostgreSQL
@@ -93,6 +109,7 @@ pub(super) const SQL_PAGE_MAX: usize = 1000;
 
 /// The order and page of a learner list.
 pub(super) struct ListOrder {
+    course_id: i64,
     sort: Sort,
     descending: bool,
     after: Option<ListCursor>,
@@ -100,7 +117,8 @@ pub(super) struct ListOrder {
 }
 
 impl ListOrder {
-    pub fn parse(params: &QueryParams) -> Result<ListOrder, ApiError> {
+    /// The order of a list of this course's learners.
+    pub fn parse(params: &QueryParams, course_id: i64) -> Result<ListOrder, ApiError> {
         let sort = match params.get("sort") {
             None => Sort::Risk,
             Some(s) => {
@@ -119,15 +137,21 @@ impl ListOrder {
                 URL_SAFE_NO_PAD
                     .decode(cursor)
                     .ok()
-                    .and_then(|raw| serde_json::from_slice(&raw).ok())
+                    .and_then(|raw| serde_json::from_slice::<ListCursor>(&raw).ok())
                     .ok_or_else(|| ApiError::invalid("cursor", "not a cursor of this list"))
             })
             .transpose()?;
-        let limit = params
-            .non_negative("limit")?
-            .unwrap_or(100)
-            .clamp(1, 10_000) as usize;
+        if let Some(cursor) = &after
+            && (cursor.c != course_id || cursor.s != sort.as_str() || cursor.d != descending)
+        {
+            return Err(ApiError::invalid(
+                "cursor",
+                "belongs to another list: keep the course, sort and order of the first page",
+            ));
+        }
+        let limit = params.page_size("limit", 100, 10_000)?;
         Ok(ListOrder {
+            course_id,
             sort,
             descending,
             after,
@@ -179,7 +203,7 @@ impl ListOrder {
         order.sort_unstable_by(|&a, &b| compare(&keys[a], &keys[b]));
         let next = (order.len() > self.limit).then(|| {
             let (k, t, l) = &keys[order[self.limit - 1]];
-            encode_cursor(*k, t, l)
+            self.cursor(*k, t, l)
         });
         order.truncate(self.limit);
         (order.into_iter().map(|i| &views[i]).collect(), next)
@@ -194,16 +218,21 @@ pub(super) struct SqlOrder<'a> {
     pub limit: usize,
 }
 
-/// The cursor of the page after a learner with this sort key (and name key, for names).
-pub(super) fn encode_cursor(k: f64, t: &str, l: &str) -> String {
-    URL_SAFE_NO_PAD.encode(
-        serde_json::to_vec(&ListCursor {
-            k,
-            t: t.to_owned(),
-            l: l.to_owned(),
-        })
-        .unwrap_or_default(),
-    )
+impl ListOrder {
+    /// The cursor of the page after a learner with this sort key (and name key, for names).
+    pub fn cursor(&self, k: f64, t: &str, l: &str) -> String {
+        URL_SAFE_NO_PAD.encode(
+            serde_json::to_vec(&ListCursor {
+                k,
+                t: t.to_owned(),
+                l: l.to_owned(),
+                c: self.course_id,
+                s: self.sort.as_str().to_owned(),
+                d: self.descending,
+            })
+            .unwrap_or_default(),
+        )
+    }
 }
 
 #[cfg(test)]
@@ -246,7 +275,7 @@ pub(super) mod tests {
     }
 
     fn order(query: &str) -> Result<ListOrder, ApiError> {
-        ListOrder::parse(&QueryParams::parse(query).expect("query"))
+        ListOrder::parse(&QueryParams::parse(query).expect("query"), 1)
     }
 
     /// The learners of the page, by IFI key.
@@ -326,8 +355,30 @@ pub(super) mod tests {
             ("order=sideways", "order"),
             ("cursor=not-a-cursor", "cursor"),
             ("limit=-1", "limit"),
+            ("limit=0", "limit"),
+            ("limit=10001", "limit"),
         ] {
             assert_eq!(path(order(query).map(drop)), expected, "{query}");
         }
+    }
+
+    #[test]
+    fn a_cursor_continues_only_the_list_it_came_from() {
+        let views = learners();
+        let (_, next) = page(&views, "sort=statements&limit=4");
+        let cursor = next.expect("a second page");
+        assert!(order(&format!("sort=statements&limit=4&cursor={cursor}")).is_ok());
+        for other in ["sort=risk", "sort=statements&order=asc", "sort=active_days"] {
+            let query = format!("{other}&cursor={cursor}");
+            assert!(
+                matches!(order(&query), Err(ApiError::Invalid { ref path, .. }) if path == "cursor"),
+                "{query}"
+            );
+        }
+        let elsewhere = ListOrder::parse(
+            &QueryParams::parse(&format!("sort=statements&cursor={cursor}")).expect("query"),
+            2,
+        );
+        assert!(elsewhere.is_err(), "another course");
     }
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::learners::LearnerView;
 use super::list_filter::Filter;
-use super::list_order::{ListOrder, encode_cursor};
+use super::list_order::ListOrder;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::store::analytics::learner_page::{PageQuery, course_learners_page};
@@ -23,6 +23,7 @@ pub(super) async fn sql_page(
     order: &ListOrder,
     now: DateTime<Utc>,
 ) -> Result<Option<(Vec<LearnerView>, Option<String>)>, ApiError> {
+    let list = order;
     let Some(order) = order.sql() else {
         return Ok(None);
     };
@@ -67,7 +68,7 @@ pub(super) async fn sql_page(
     }
     let next = (kept.len() > order.limit).then(|| {
         let (key, view) = &kept[order.limit - 1];
-        encode_cursor(*key, "", &view.learner)
+        list.cursor(*key, "", &view.learner)
     });
     kept.truncate(order.limit);
     Ok(Some((kept.into_iter().map(|(_, v)| v).collect(), next)))

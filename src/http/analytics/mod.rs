@@ -45,13 +45,56 @@ pub fn wants_csv(req: &HttpRequest, params: &QueryParams) -> Result<bool, ApiErr
         .is_some_and(|accept| accept.contains("text/csv")))
 }
 
+/// A row type of the lists: its CSV header is written even when a list is empty, so that a
+/// spreadsheet or BI tool sees the columns of an empty result rather than a blank file.
+pub trait ListRow: Serialize + Sync {
+    /// The header line, taken from the field names of an empty row.
+    fn csv_header() -> Vec<u8>;
+}
+
+impl<T: ListRow> ListRow for &T {
+    fn csv_header() -> Vec<u8> {
+        T::csv_header()
+    }
+}
+
+/// Implements [`ListRow`] for row types with `Default`.
+macro_rules! list_rows {
+    ($($row:ty),*) => {$(
+        impl ListRow for $row {
+            fn csv_header() -> Vec<u8> {
+                let mut writer = csv::Writer::from_writer(Vec::new());
+                // Serializing into memory cannot fail for these plain structs; an empty header
+                // would only leave the file blank, as before.
+                let _ = writer.serialize(<$row>::default());
+                let text = writer.into_inner().unwrap_or_default();
+                let end = text.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+                text[..end].to_vec()
+            }
+        }
+    )*};
+}
+
+list_rows!(
+    courses::CourseView,
+    courses::WeekView,
+    courses::HeatCell,
+    learners::LearnerView,
+    models::ModelSummary,
+    trail::TrailDayView,
+    trail::TrailStatement
+);
+
 /// Rows as CSV (header from the field names) or as `{"items": [...], "next": ...}`.
-pub fn list_response<T: Serialize + Sync>(
+pub fn list_response<T: ListRow>(
     rows: &[T],
     csv: bool,
     next: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
     if csv {
+        if rows.is_empty() {
+            return Ok(csv_response(next.as_deref()).body(T::csv_header()));
+        }
         let mut writer = csv::Writer::from_writer(Vec::new());
         for row in rows {
             writer.serialize(row).map_err(ApiError::internal)?;
@@ -59,17 +102,21 @@ pub fn list_response<T: Serialize + Sync>(
         let body = writer
             .into_inner()
             .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
-        let mut response = HttpResponse::Ok();
-        response.content_type("text/csv; charset=utf-8");
-        if let Some(next) = &next {
-            response.insert_header(("X-Next-Cursor", next.as_str()));
-        }
-        return Ok(response.body(body));
+        return Ok(csv_response(next.as_deref()).body(body));
     }
     let body = json_body(rows, next.as_deref()).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .body(body))
+}
+
+fn csv_response(next: Option<&str>) -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response.content_type("text/csv; charset=utf-8");
+    if let Some(next) = next {
+        response.insert_header(("X-Next-Cursor", next));
+    }
+    response
 }
 
 /// An optional instant as RFC 3339, exactly as chrono's own `Serialize` writes it (`Z`, as

@@ -26,7 +26,7 @@ impl From<TrainingError> for ApiError {
 }
 
 /// A model in the list.
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Serialize, Default, utoipa::ToSchema)]
 pub struct ModelSummary {
     id: i64,
     created: DateTime<Utc>,

@@ -1,13 +1,14 @@
 //! How far the analytics lag behind the statements: for monitoring, and for scripts that
 //! wait until a load has been applied before reading metrics.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
+use crate::http::query::QueryParams;
 use crate::http::state::AppState;
 use crate::store::analytics::queue;
 
@@ -38,8 +39,10 @@ pub struct AnalyticsStatus {
 pub async fn analytics_status(
     auth: Authenticated,
     state: web::Data<AppState>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
+    QueryParams::parse(req.query_string())?.allow_only(&[])?;
     let status = queue::status(&state.pool).await?;
     let lag_seconds = status.oldest_stored.map_or(0.0, |t| {
         ((Utc::now() - t).num_milliseconds() as f64 / 1000.0).max(0.0)

@@ -14,7 +14,7 @@ use crate::http::state::AppState;
 use crate::store::analytics::reports;
 
 /// One day of a learner's activity in a course.
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Serialize, Default, utoipa::ToSchema)]
 pub struct TrailDayView {
     /// The day, or the first day of the week.
     day: NaiveDate,
@@ -121,7 +121,7 @@ fn by_week(days: Vec<reports::TrailDay>, start: Option<NaiveDate>) -> Vec<report
 }
 
 /// A statement behind the timeline.
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Serialize, Default, utoipa::ToSchema)]
 pub struct TrailStatement {
     timestamp: DateTime<Utc>,
     statement_id: Option<String>,
@@ -135,7 +135,7 @@ pub struct TrailStatement {
 }
 
 /// The statements behind a learner's timeline (one day with `day`, else `since`/`until`),
-/// oldest first, at most 1000.
+/// oldest first, in pages (`limit`, default and at most 1000; `next` continues).
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
@@ -143,9 +143,11 @@ pub struct TrailStatement {
         ("course" = String, Query), ("learner" = String, Query),
         ("day" = Option<NaiveDate>, Query, description = "one UTC day"),
         ("since" = Option<String>, Query), ("until" = Option<String>, Query),
+        ("limit" = Option<u32>, Query, description = "page size, default 1000, at most 1000"),
+        ("cursor" = Option<String>, Query, description = "the `next` value of the previous page"),
         ("format" = Option<String>, Query)
     ),
-    responses((status = 200, description = "{items: [TrailStatement], next: null}", body = Vec<TrailStatement>), (status = 404, body = ErrorBody))
+    responses((status = 200, description = "{items: [TrailStatement], next}", body = Vec<TrailStatement>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 #[get("/learners/statements")]
 pub async fn learner_statements(
@@ -155,7 +157,11 @@ pub async fn learner_statements(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["course", "learner", "day", "since", "until", "format"])?;
+    params.allow_only(&[
+        "course", "learner", "day", "since", "until", "limit", "cursor", "format",
+    ])?;
+    let limit = params.page_size("limit", 1000, 1000)?;
+    let after = params.get("cursor").map(parse_cursor).transpose()?;
     let (course, learner, _) = learner_in_course(&state, &params).await?;
     let version = crate::xapi::XapiVersion::V2_0(0);
     let (from, to) = match params.get("day") {
@@ -172,11 +178,24 @@ pub async fn learner_statements(
             params.timestamp("until", version)?,
         ),
     };
-    let rows = reports::trail_statements(&state.pool, course, learner, from, to, 1000).await?;
+    let mut rows = reports::trail_statements(
+        &state.pool,
+        course,
+        learner,
+        (from, to),
+        after,
+        limit as i64 + 1,
+    )
+    .await?;
+    let next = (rows.len() > limit).then(|| {
+        let (ts, seq, _) = &rows[limit - 1];
+        format!("{}.{seq}", ts.timestamp_micros())
+    });
+    rows.truncate(limit);
     let text = |s: &Value, p: &str| s.pointer(p).and_then(Value::as_str).map(str::to_owned);
     let statements: Vec<TrailStatement> = rows
         .into_iter()
-        .map(|(ts, s)| TrailStatement {
+        .map(|(ts, _, s)| TrailStatement {
             timestamp: ts,
             statement_id: text(&s, "/id"),
             verb: text(&s, "/verb/id"),
@@ -193,5 +212,16 @@ pub async fn learner_statements(
             duration: text(&s, "/result/duration"),
         })
         .collect();
-    list_response(&statements, wants_csv(&req, &params)?, None)
+    list_response(&statements, wants_csv(&req, &params)?, next)
+}
+
+/// A `next` value of this list: the instant (microseconds) and sequence number of the last
+/// statement of the previous page.
+fn parse_cursor(text: &str) -> Result<(DateTime<Utc>, i64), ApiError> {
+    text.split_once('.')
+        .and_then(|(micros, seq)| {
+            let ts = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+            Some((ts, seq.parse().ok()?))
+        })
+        .ok_or_else(|| ApiError::invalid("cursor", "not a cursor of this list"))
 }

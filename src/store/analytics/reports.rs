@@ -184,31 +184,36 @@ pub async fn trail(pool: &PgPool, course_id: i64, learner_id: i64) -> sqlx::Resu
 
 /// The statements behind a learner's activity in a course, in a time range (unbounded on a
 /// side that is None), oldest first.
+/// A learner's statements in a course, oldest first, within `from..to`, after the event
+/// `after` (the (ts, seq) key of the previous page's last one).
 pub async fn trail_statements(
     pool: &PgPool,
     course_id: i64,
     learner_id: i64,
-    from: Option<DateTime<Utc>>,
-    to: Option<DateTime<Utc>>,
+    (from, to): (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
-) -> sqlx::Result<Vec<(DateTime<Utc>, Value)>> {
+) -> sqlx::Result<Vec<(DateTime<Utc>, i64, Value)>> {
     let rows = sqlx::query!(
-        r#"select e.ts, s.statement
+        r#"select e.ts, e.seq, s.statement
            from learning_events e join statements s on s.seq = e.seq
            where e.course_id = $1 and e.learner_id = $2
              and ($3::timestamptz is null or e.ts >= $3)
              and ($4::timestamptz is null or e.ts < $4)
-           order by e.ts, e.seq limit $5"#,
+             and ($5::timestamptz is null or (e.ts, e.seq) > ($5, $6))
+           order by e.ts, e.seq limit $7"#,
         course_id,
         learner_id,
         from,
         to,
+        after.map(|a| a.0),
+        after.map_or(0, |a| a.1),
         limit
     )
     .fetch_all(pool)
     .await?;
     rows.into_iter()
-        .map(|r| Ok((r.ts, parse_stored(&r.statement)?)))
+        .map(|r| Ok((r.ts, r.seq, parse_stored(&r.statement)?)))
         .collect()
 }
 
@@ -219,6 +224,7 @@ pub async fn upload_outcomes(
     outcomes: &[(String, Value, String)],
 ) -> sqlx::Result<u64> {
     let mut tx = pool.begin().await?;
+    crate::store::erasure::wait_for_erasures(&mut tx).await?;
     // Keyed by the hash of the identifier as given, stored in its storable form (as the
     // learners the worker creates, `entities::upsert_learners`).
     let shas: Vec<Vec<u8>> = outcomes.iter().map(|o| sha256(&o.0)).collect();

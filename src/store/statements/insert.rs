@@ -112,9 +112,15 @@ async fn try_insert(
     // reused. A generic plan made while the tables were small would scan them whole for
     // ever after, though; every lookup here is by key, so sequential scans are ruled out
     // and the cached plan probes indexes whatever the table sizes were when it was made.
+    //
+    // The same round trip waits while an erasure runs (`store::erasure`): a statement naming
+    // the person, or inheriting their terms, must not commit between the erasure's reads and
+    // its commit.
     sqlx::query!(
         "select set_config('plan_cache_mode', 'force_generic_plan', true) as plan_cache_mode,
-                set_config('enable_seqscan', 'off', true) as enable_seqscan"
+                set_config('enable_seqscan', 'off', true) as enable_seqscan,
+                pg_advisory_xact_lock_shared($1)::text as erasure_lock",
+        crate::store::erasure::ERASURE_LOCK
     )
     .fetch_one(&mut *tx)
     .await?;

@@ -7,36 +7,6 @@ use serde_json::json;
 use super::fixtures::*;
 use crate::helpers::{TestApp, error_body, spawn_app_with};
 
-async fn seeded() -> TestApp {
-    let app = spawn_app_with(|c| c.analytics_worker = false).await;
-    post(
-        &app,
-        &[
-            statement(1, VIEWED, "r1", "2026-01-05T10:00:00.000Z"),
-            statement(1, VIEWED, "r2", "2026-01-05T10:10:00.000Z"),
-            statement(1, VIEWED, "r1", "2026-01-13T10:00:00.000Z"),
-            statement(2, VIEWED, "r1", "2026-01-06T09:00:00.000Z"),
-        ],
-    )
-    .await;
-    drain(&app).await;
-    app
-}
-
-/// PUTs the course's settings, which must answer 200.
-async fn set_course(app: &TestApp, settings: serde_json::Value) {
-    let response = app
-        .admin(
-            Method::PUT,
-            &format!("/analytics/courses/settings?course={}", encode(COURSE)),
-        )
-        .json(&settings)
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status().as_u16(), 200);
-}
-
 #[tokio::test]
 async fn courses_are_listed_with_their_numbers_and_detail() {
     let app = seeded().await;

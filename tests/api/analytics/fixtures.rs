@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, spawn_app_with};
 
 pub const COURSE: &str = "https://lms.example.edu/course/BIO101/1";
 
@@ -81,4 +81,35 @@ pub fn find<'a>(items: &'a [Value], key: &str) -> &'a Value {
         .iter()
         .find(|i| i["learner"] == key)
         .unwrap_or_else(|| panic!("no learner {key} in {items:?}"))
+}
+
+/// An LRS without a background worker, holding two learners' statements in the course, applied.
+pub async fn seeded() -> TestApp {
+    let app = spawn_app_with(|c| c.analytics_worker = false).await;
+    post(
+        &app,
+        &[
+            statement(1, VIEWED, "r1", "2026-01-05T10:00:00.000Z"),
+            statement(1, VIEWED, "r2", "2026-01-05T10:10:00.000Z"),
+            statement(1, VIEWED, "r1", "2026-01-13T10:00:00.000Z"),
+            statement(2, VIEWED, "r1", "2026-01-06T09:00:00.000Z"),
+        ],
+    )
+    .await;
+    drain(&app).await;
+    app
+}
+
+/// PUTs the course's settings, which must answer 200.
+pub async fn set_course(app: &TestApp, settings: serde_json::Value) {
+    let response = app
+        .admin(
+            Method::PUT,
+            &format!("/analytics/courses/settings?course={}", encode(COURSE)),
+        )
+        .json(&settings)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 200);
 }

@@ -3,6 +3,7 @@
 
 mod api;
 pub mod fixtures;
+mod inputs;
 mod list_pages;
 mod metrics;
 mod model_gate;
