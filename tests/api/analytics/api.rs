@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::fixtures::*;
-use crate::helpers::{TestApp, error_body, spawn_app_with};
+use crate::helpers::{error_body, spawn_app_with};
 
 #[tokio::test]
 async fn courses_are_listed_with_their_numbers_and_detail() {
