@@ -5,9 +5,12 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::analytics::fixtures::{COURSE, VIEWED, course_activity, drain, encode, learners};
+use crate::analytics::fixtures::{
+    COURSE, VIEWED, course_activity, drain, encode, get_json as admin_json, learners,
+};
 use crate::analytics::snapshot;
-use crate::helpers::{TestApp, error_body, post_statements, spawn_app};
+use crate::helpers::{TestApp, assert_ok, error_body, post_statements, spawn_app};
+use crate::statements::get_json as xapi_json;
 
 const ANN: &str = "mailto:ann@example.org";
 
@@ -59,14 +62,7 @@ async fn status(app: &TestApp, method: Method, path: &str) -> u16 {
 }
 
 async fn statement_ids(app: &TestApp, query: &str) -> Vec<String> {
-    let body: Value = app
-        .xapi(Method::GET, &format!("/xapi/statements?{query}"))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let body = xapi_json(app, &format!("/xapi/statements?{query}")).await;
     body["statements"]
         .as_array()
         .expect("statements")
@@ -110,12 +106,7 @@ async fn post_with_attachment(app: &TestApp, id: &str, content: &[u8]) {
         .send()
         .await
         .expect("post");
-    assert_eq!(
-        response.status().as_u16(),
-        200,
-        "{}",
-        response.text().await.unwrap_or_default()
-    );
+    assert_ok(response).await;
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
@@ -371,14 +362,7 @@ async fn an_erasure_by_sha1sum_finds_the_address_behind_it() {
 async fn a_credentials_authority_is_not_erased() {
     let app = spawn_app().await;
     post_statements(&app, &[in_course(&id(), bob(), "intro", 1)]).await;
-    let credentials: Value = app
-        .admin(Method::GET, "/admin/credentials")
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let credentials = admin_json(&app, "/admin/credentials").await;
     let authority = credentials[0]["authority"].clone();
     let body = error_body(erase(&app, json!({"agent": authority})).await, 409).await;
     assert!(

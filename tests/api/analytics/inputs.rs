@@ -13,6 +13,12 @@ async fn status_of(app: &TestApp, method: Method, path: &str) -> (u16, Value) {
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+async fn text_of(app: &TestApp, path: &str) -> String {
+    let response = app.admin(Method::GET, path).send().await.expect("request");
+    assert_eq!(response.status().as_u16(), 200, "{path}");
+    response.text().await.expect("text")
+}
+
 #[tokio::test]
 async fn a_learners_statements_come_in_pages_that_continue() {
     let app = seeded().await;
@@ -54,42 +60,17 @@ async fn an_empty_list_as_csv_still_has_its_header_row() {
         encode(COURSE),
         encode(&learner_key(1))
     );
-    let response = app.admin(Method::GET, &path).send().await.expect("request");
-    assert_eq!(response.status().as_u16(), 200);
-    let text = response.text().await.expect("text");
     assert_eq!(
-        text,
+        text_of(&app, &path).await,
         "timestamp,statement_id,verb,activity,activity_name,score,success,completion,duration\n"
     );
     // A filtered learner list with nobody in it: the same columns as a full one.
-    let full = app
-        .admin(
-            Method::GET,
-            &format!(
-                "/analytics/courses/learners?course={}&format=csv",
-                encode(COURSE)
-            ),
-        )
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("text");
-    let empty = app
-        .admin(
-            Method::GET,
-            &format!(
-                "/analytics/courses/learners?course={}&format=csv&outcome=withdrawn",
-                encode(COURSE)
-            ),
-        )
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("text");
+    let list = format!(
+        "/analytics/courses/learners?course={}&format=csv",
+        encode(COURSE)
+    );
+    let full = text_of(&app, &list).await;
+    let empty = text_of(&app, &format!("{list}&outcome=withdrawn")).await;
     assert_eq!(Some(empty.as_str()), full.split_inclusive('\n').next());
 }
 

@@ -34,6 +34,11 @@ pub async fn post_statements(app: &TestApp, statements: &[serde_json::Value]) {
         .send()
         .await
         .expect("post");
+    assert_ok(response).await;
+}
+
+/// Asserts a 200, showing the body otherwise.
+pub async fn assert_ok(response: Response) {
     assert_eq!(
         response.status().as_u16(),
         200,

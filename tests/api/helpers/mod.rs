@@ -3,6 +3,6 @@
 mod app;
 mod cluster;
 
-pub use app::{TestApp, error_body, post_statements, spawn_app, spawn_app_with};
+pub use app::{TestApp, assert_ok, error_body, post_statements, spawn_app, spawn_app_with};
 #[allow(unused_imports)]
 pub use cluster::cluster_options_for;
