@@ -151,10 +151,6 @@ pub async fn delete_unused_attachments(
     if sha2s.is_empty() {
         return Ok(0);
     }
-    // Re-enabled for this transaction in case the connection ran an insert before.
-    sqlx::query!("select set_config('enable_seqscan', 'on', true) as enable_seqscan")
-        .fetch_one(&mut *conn)
-        .await?;
     Ok(sqlx::query!(
         r#"with used as (
                select distinct h.sha2

@@ -19,14 +19,19 @@ async fn text_of(app: &TestApp, path: &str) -> String {
     response.text().await.expect("text")
 }
 
-#[tokio::test]
-async fn a_learners_statements_come_in_pages_that_continue() {
-    let app = seeded().await;
-    let base = format!(
+/// The statements behind learner 1's timeline in the seeded course.
+fn learner_statements() -> String {
+    format!(
         "/analytics/learners/statements?course={}&learner={}",
         encode(COURSE),
         encode(&learner_key(1))
-    );
+    )
+}
+
+#[tokio::test]
+async fn a_learners_statements_come_in_pages_that_continue() {
+    let app = seeded().await;
+    let base = learner_statements();
     let whole = get_json(&app, &base).await;
     let whole: Vec<Value> = whole["items"].as_array().cloned().expect("items");
     assert_eq!(whole.len(), 3);
@@ -55,11 +60,7 @@ async fn a_learners_statements_come_in_pages_that_continue() {
 #[tokio::test]
 async fn an_empty_list_as_csv_still_has_its_header_row() {
     let app = seeded().await;
-    let path = format!(
-        "/analytics/learners/statements?course={}&learner={}&day=2030-01-01&format=csv",
-        encode(COURSE),
-        encode(&learner_key(1))
-    );
+    let path = format!("{}&day=2030-01-01&format=csv", learner_statements());
     assert_eq!(
         text_of(&app, &path).await,
         "timestamp,statement_id,verb,activity,activity_name,score,success,completion,duration\n"
