@@ -164,9 +164,26 @@ pub fn base_feature(name: &str) -> &str {
     name.strip_prefix("rel_").unwrap_or(name)
 }
 
-/// A factor in plain words: the learner's value beside the course average.
-pub fn describe(base: &str, value: f64, course_mean: f64) -> String {
+/// Whether the learner lacks the measure a feature is about, so that the feature holds the
+/// value [`course_features`] imputed (the course's average score, the elapsed time...).
+pub fn is_imputed(base: &str, learner: &LearnerMetrics) -> bool {
+    match base {
+        "mean_score" => learner.attempts <= 0.0,
+        "success_rate" => learner.successes + learner.failures <= 0.0,
+        "days_since_last" => learner.days_since_last.is_none(),
+        "regularity_days" => learner.regularity.is_none(),
+        _ => false,
+    }
+}
+
+/// A factor in plain words: the learner's value beside the course average. For a measure the
+/// learner does not have, the imputed value would be a false statement ("last active 42 days
+/// ago" of someone never active), so the words say what is missing instead.
+pub fn describe(base: &str, value: f64, course_mean: f64, imputed: bool) -> String {
     let pct = |v: f64| format!("{:.0}%", v * 100.0);
+    if imputed && let Some(text) = describe_missing(base, course_mean) {
+        return text;
+    }
     match base {
         "statements_per_week" => {
             format!("{value:.1} learning actions a week (course average {course_mean:.1})")
@@ -201,14 +218,48 @@ pub fn describe(base: &str, value: f64, course_mean: f64) -> String {
             pct(value),
             pct(course_mean)
         ),
-        "days_since_last" => {
-            format!("last active {value:.0} days ago (course average {course_mean:.0})")
-        }
+        "days_since_last" => format!(
+            "last active {} ago (course average {})",
+            days(value),
+            days(course_mean)
+        ),
         "regularity_days" => format!(
             "study rhythm varies by {value:.1} days between active days (course average {course_mean:.1})"
         ),
         other => format!("{other} = {value:.2} (course average {course_mean:.2})"),
     }
+}
+
+/// Whole days, in words: "1 day", "3 days".
+fn days(value: f64) -> String {
+    let rounded = value.round();
+    if rounded == 1.0 {
+        "1 day".to_owned()
+    } else {
+        format!("{rounded:.0} days")
+    }
+}
+
+fn describe_missing(base: &str, course_mean: f64) -> Option<String> {
+    let pct = |v: f64| format!("{:.0}%", v * 100.0);
+    Some(match base {
+        "mean_score" => format!(
+            "no scored assessment attempt yet (course average score {})",
+            pct(course_mean)
+        ),
+        "success_rate" => format!(
+            "no attempt passed or failed yet (course average success {})",
+            pct(course_mean)
+        ),
+        "days_since_last" => format!(
+            "no activity in the course yet (course average: last active {} ago)",
+            days(course_mean)
+        ),
+        "regularity_days" => format!(
+            "fewer than three active days, so no study rhythm yet (course average: varies by {course_mean:.1} days)"
+        ),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -259,8 +310,52 @@ mod tests {
 
     #[test]
     fn descriptions_put_the_learner_beside_the_course() {
-        let text = describe("active_days_per_week", 1.0, 3.5);
+        let text = describe("active_days_per_week", 1.0, 3.5, false);
         assert_eq!(text, "active 1.0 days a week (course average 3.5)");
         assert_eq!(base_feature("rel_coverage"), "coverage");
+    }
+
+    #[test]
+    fn a_missing_measure_is_described_as_missing_not_by_its_imputed_value() {
+        let never = LearnerMetrics::default();
+        let course = CourseContext {
+            weeks: 3.0,
+            activities: 4.0,
+        };
+        let (rows, means) = course_features(&[never.clone(), learner(9.0, 3.0)], &course);
+        let days = RAW
+            .iter()
+            .position(|n| *n == "days_since_last")
+            .expect("days");
+        assert_eq!(rows[0][days], 21.0, "imputed as the elapsed time");
+        for base in [
+            "days_since_last",
+            "mean_score",
+            "success_rate",
+            "regularity_days",
+        ] {
+            assert!(is_imputed(base, &never), "{base}");
+            let j = RAW.iter().position(|n| *n == base).expect("raw");
+            let text = describe(base, rows[0][j], means[j], is_imputed(base, &never));
+            assert!(
+                text.starts_with("no ") || text.starts_with("fewer "),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            describe("days_since_last", rows[0][days], means[days], true),
+            "no activity in the course yet (course average: last active 11 days ago)"
+        );
+        let active = learner(9.0, 3.0);
+        assert!(!is_imputed("days_since_last", &active));
+        assert!(
+            is_imputed("regularity_days", &active),
+            "fewer than three gaps"
+        );
+        assert!(!is_imputed("statements_per_week", &never));
+        assert_eq!(
+            describe("days_since_last", 1.0, 11.0, false),
+            "last active 1 day ago (course average 11 days)"
+        );
     }
 }

@@ -8,18 +8,23 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use super::features::{CourseContext, base_feature, course_features, describe, feature_names};
+use super::features::{
+    CourseContext, LearnerMetrics, base_feature, course_features, describe, feature_names,
+    is_imputed,
+};
 use super::model::TrainedModel;
 use crate::store::analytics::metrics::{self, CourseDates};
 use crate::store::analytics::models::{self, Score};
 
-/// The instant live scores describe: now, or the course's end, or (for a course that has gone
-/// quiet) the day after its latest statement, whichever comes first. Scoring a finished course
-/// as of today would count every learner as months inactive.
+/// The instant live scores describe: now, or the course's end, or (for a course nobody has
+/// been active in for [`QUIET_DAYS`]) that long after its latest statement, whichever comes
+/// first. Scoring a finished course as of today would count every learner as months inactive;
+/// freezing a live course at its last statement would hide a whole class going quiet (after a
+/// weekend, every learner would still read "last active 1 day ago").
 pub fn reference_instant(
     now: DateTime<Utc>,
     end: Option<NaiveDate>,
@@ -29,13 +34,24 @@ pub fn reference_instant(
         .and_then(|d| d.succ_opt())
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|d| d.and_utc());
-    let quiet = last_activity.map(|t| t + chrono::Duration::days(1));
+    let quiet = last_activity.map(|t| t + chrono::Duration::days(QUIET_DAYS));
     [Some(now), end, quiet]
         .into_iter()
         .flatten()
         .min()
         .unwrap_or(now)
 }
+
+/// Days without any statement after which a course without an end date counts as finished.
+pub const QUIET_DAYS: i64 = 14;
+
+/// How far a live course's scores may fall behind the clock. Days without activity grow while
+/// nothing is written, and with them risks and the words that explain them; a course is
+/// scored again in full once its scores are this old.
+pub const DRIFT: Duration = Duration::hours(1);
+
+/// How often the scorer looks for courses whose scores have drifted.
+const DRIFT_CHECK: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Weeks from the course start to the reference instant, at least one.
 pub fn weeks_elapsed(start: NaiveDate, reference: DateTime<Utc>) -> f64 {
@@ -68,11 +84,23 @@ pub async fn refresh_stale(pool: &PgPool) -> anyhow::Result<usize> {
 #[derive(Default)]
 pub struct Scorer {
     next: HashMap<i64, Instant>,
+    drift_checked: Option<Instant>,
 }
 
 impl Scorer {
     pub async fn round(&mut self, pool: &PgPool) -> anyhow::Result<usize> {
-        let courses = models::stale_courses(pool, 100).await?;
+        let mut courses = models::stale_courses(pool, 100).await?;
+        if self
+            .drift_checked
+            .is_none_or(|t| t.elapsed() >= DRIFT_CHECK)
+        {
+            self.drift_checked = Some(Instant::now());
+            for course in models::drifted_courses(pool, Utc::now() - DRIFT, 100).await? {
+                if !courses.contains(&course) {
+                    courses.push(course);
+                }
+            }
+        }
         if courses.is_empty() {
             return Ok(0);
         }
@@ -100,7 +128,9 @@ impl Scorer {
 }
 
 /// Scores every learner of a course with this model; writes the scores that are stale or
-/// have moved (a score also drifts as days without activity pass).
+/// have moved. When the instant the scores describe has moved by [`DRIFT`] or more since the
+/// course was last scored in full, the round is a full one: a learner's explanation is also
+/// rewritten when only its words changed ("last active 3 days ago" becoming 4).
 pub async fn score_course(
     pool: &PgPool,
     course: &CourseDates,
@@ -109,7 +139,10 @@ pub async fn score_course(
 ) -> anyhow::Result<usize> {
     let stored = models::stored_scores(pool, course.id).await?;
     let last = metrics::course_last_activity(pool, course.id).await?;
-    let reference = reference_instant(Utc::now(), course.end, last);
+    let now = Utc::now();
+    let reference = reference_instant(now, course.end, last);
+    let previous = models::scored_reference(pool, course.id).await?;
+    let full = previous.is_none_or(|r| (reference - r).abs() >= DRIFT);
     let learners = metrics::current(pool, course.id, reference).await?;
     if learners.is_empty() {
         return Ok(0);
@@ -133,20 +166,40 @@ pub async fn score_course(
                 || b.probability
                     .is_none_or(|p| (p - probability).abs() >= 0.005)
         });
-        if !moved {
+        if !moved && !full {
             continue;
         }
         let contributions = model.contributions(row, &means)?;
+        let factors = top_factors(&contributions, row, &means, &learner.metrics, 3);
+        if !moved && before.is_some_and(|b| b.explanations == explanations(&factors)) {
+            continue;
+        }
         scores.push(Score {
             learner_id: learner.learner_id,
             probability,
             band: band.to_owned(),
-            factors: top_factors(&contributions, row, &means, 3),
+            factors,
             version: before.map_or(-1, |b| b.version),
         });
     }
     models::write_scores(pool, course.id, model_id, &scores).await?;
+    if full {
+        models::set_scored_reference(pool, course.id, reference, reference == now).await?;
+    }
     Ok(scores.len())
+}
+
+/// The factor names and explanations of a score, as stored (see [`models::StoredScore`]).
+fn explanations(factors: &Value) -> Vec<Option<String>> {
+    (0..3)
+        .flat_map(|i| {
+            let factor = &factors[i];
+            [
+                factor["factor"].as_str().map(str::to_owned),
+                factor["explanation"].as_str().map(str::to_owned),
+            ]
+        })
+        .collect()
 }
 
 /// The largest contributions, raw and relative forms of one measure counted together, as
@@ -155,6 +208,7 @@ pub fn top_factors(
     contributions: &[super::model::Contribution],
     row: &[f64],
     means: &[f64],
+    learner: &LearnerMetrics,
     count: usize,
 ) -> Value {
     let names = feature_names();
@@ -178,7 +232,7 @@ pub fn top_factors(
                 "contribution": (contribution * 1000.0).round() / 1000.0,
                 "value": value,
                 "course_average": mean,
-                "explanation": describe(base, value, mean),
+                "explanation": describe(base, value, mean, is_imputed(base, learner)),
             })
         })
         .collect();
@@ -196,13 +250,15 @@ mod tests {
     }
 
     #[test]
-    fn a_quiet_course_is_scored_as_of_its_last_day() {
+    fn a_quiet_course_is_scored_as_of_two_weeks_after_its_last_statement() {
         let now = at("2026-11-22T12:00:00Z");
         let last = Some(at("2025-11-13T10:00:00Z"));
         assert_eq!(
             reference_instant(now, None, last),
-            at("2025-11-14T10:00:00Z")
+            at("2025-11-27T10:00:00Z")
         );
+        let weekend = Some(at("2026-11-20T17:00:00Z"));
+        assert_eq!(reference_instant(now, None, weekend), now, "not frozen yet");
         let live = Some(at("2026-11-22T11:59:00Z"));
         assert_eq!(reference_instant(now, None, live), now);
         let ended = NaiveDate::from_ymd_opt(2026, 6, 30);

@@ -66,7 +66,13 @@ pub(super) async fn as_of(
                 (
                     Some(p),
                     Some(band.to_owned()),
-                    Some(top_factors(&contributions, feature_row, &means, 3)),
+                    Some(top_factors(
+                        &contributions,
+                        feature_row,
+                        &means,
+                        &row.metrics,
+                        3,
+                    )),
                     Some(*id),
                 )
             }

@@ -164,6 +164,56 @@ pub async fn stale_courses(pool: &PgPool, limit: i64) -> sqlx::Result<Vec<i64>> 
     .await
 }
 
+/// Live courses (last scored as of "now") whose last full scoring is older than `before`,
+/// oldest first.
+pub async fn drifted_courses(
+    pool: &PgPool,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!(
+        r#"select id from courses where scored_live and scored_reference < $1
+           order by scored_reference limit $2"#,
+        before,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// The instant the course's scores described at their last full scoring.
+pub async fn scored_reference(
+    pool: &PgPool,
+    course_id: i64,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    Ok(sqlx::query_scalar!(
+        "select scored_reference from courses where id = $1",
+        course_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .flatten())
+}
+
+/// Records a full scoring: the instant it described, and whether that was "now" (a live
+/// course, whose scores drift with the clock) rather than the course's end or quiet day.
+pub async fn set_scored_reference(
+    pool: &PgPool,
+    course_id: i64,
+    reference: DateTime<Utc>,
+    live: bool,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update courses set scored_reference = $2, scored_live = $3 where id = $1",
+        course_id,
+        reference,
+        live
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 /// A learner's new score.
 pub struct Score {
     pub learner_id: i64,
@@ -181,6 +231,8 @@ pub struct StoredScore {
     pub model_id: Option<i64>,
     pub stale: bool,
     pub version: i64,
+    /// Each stored factor's name and explanation, in order (six entries).
+    pub explanations: Vec<Option<String>>,
 }
 
 /// The stored scores of a course's learners. Read before the metrics a new score is computed
@@ -192,7 +244,9 @@ pub async fn stored_scores(
 ) -> sqlx::Result<std::collections::HashMap<i64, StoredScore>> {
     let rows = sqlx::query!(
         r#"select learner_id, risk_probability, risk_band, risk_model_id, risk_stale,
-                  xmin::text::bigint as "version!"
+                  xmin::text::bigint as "version!",
+                  risk_factor_1, risk_factor_1_explanation, risk_factor_2,
+                  risk_factor_2_explanation, risk_factor_3, risk_factor_3_explanation
            from learner_courses where course_id = $1"#,
         course_id
     )
@@ -209,6 +263,14 @@ pub async fn stored_scores(
                     model_id: r.risk_model_id,
                     stale: r.risk_stale,
                     version: r.version,
+                    explanations: vec![
+                        r.risk_factor_1,
+                        r.risk_factor_1_explanation,
+                        r.risk_factor_2,
+                        r.risk_factor_2_explanation,
+                        r.risk_factor_3,
+                        r.risk_factor_3_explanation,
+                    ],
                 },
             )
         })
