@@ -28,6 +28,7 @@
 //! | `LRS_ANALYTICS_SUCCESS_VERBS` | passed, completed | verbs that, on the course activity, mean success |
 //! | `LRS_ANALYTICS_FAILURE_VERBS` | failed | verbs that, on the course activity, mean failure |
 //! | `LRS_ANALYTICS_SESSION_GAP_MINUTES` | 30 | inactivity that ends a session |
+//! | `LRS_ANALYTICS_BATCH_DELAY_MS` | 200 | a worker's pause after a batch that did not fill (freshness against throughput) |
 //! | `LRS_ANALYTICS_RETRAIN_HOURS` | 24 | scheduled retraining interval; 0 turns it off |
 //! | `LRS_ANALYTICS_RETRAIN_MIN_LEARNERS` | 200 | labelled learners needed before the LRS retrains by itself |
 //! | `LRS_ANALYTICS_CUTOFF_WEEK` | 4 | cutoff week of scheduled trainings |
@@ -206,6 +207,18 @@ pub struct Config {
     )]
     pub analytics_session_gap_minutes: u64,
 
+    /// Milliseconds an analytics worker waits after a batch that did not fill before taking
+    /// the next: larger batches recompute each learner's totals once for more statements.
+    /// Metrics then lag ingest by up to this much more; 0 applies statements as they come.
+    #[arg(
+        long,
+        env = "LRS_ANALYTICS_BATCH_DELAY_MS",
+        default_value_t = 200,
+        value_parser = clap::value_parser!(u64).range(0..=5000),
+        global = true
+    )]
+    pub analytics_batch_delay_ms: u64,
+
     /// Hours between scheduled retrainings of the at-risk model (0 = never).
     #[arg(
         long,
@@ -280,6 +293,7 @@ impl Default for Config {
             analytics_success_verbs: vec![PASSED.to_owned(), COMPLETED.to_owned()],
             analytics_failure_verbs: vec![FAILED.to_owned()],
             analytics_session_gap_minutes: 30,
+            analytics_batch_delay_ms: 200,
             analytics_retrain_hours: 24,
             analytics_retrain_min_learners: 200,
             analytics_cutoff_week: 4,
@@ -336,6 +350,7 @@ impl Config {
             session_gap: std::time::Duration::from_secs(
                 self.analytics_session_gap_minutes.max(1) * 60,
             ),
+            batch_delay: std::time::Duration::from_millis(self.analytics_batch_delay_ms),
             ..AnalyticsSettings::default()
         }
     }
@@ -364,5 +379,24 @@ mod tests {
         assert_eq!(config.db_pool_min(), 0, "0 opens none ahead");
         config.db_pool_min = Some(2);
         assert_eq!(config.db_pool_min(), 2);
+    }
+
+    #[test]
+    fn the_analytics_batch_delay_is_bounded_and_reaches_the_workers() {
+        use clap::Parser;
+        let parse = |args: &[&str]| crate::cli::Cli::try_parse_from(args);
+        let cli = parse(&["lrs", "--analytics-batch-delay-ms", "0"]).expect("0 is allowed");
+        assert!(cli.config.analytics().batch_delay.is_zero());
+        let cli = parse(&["lrs", "--analytics-batch-delay-ms", "350"]).expect("350");
+        assert_eq!(
+            cli.config.analytics().batch_delay,
+            std::time::Duration::from_millis(350)
+        );
+        assert!(parse(&["lrs", "--analytics-batch-delay-ms", "5001"]).is_err());
+        assert!(parse(&["lrs", "--analytics-batch-delay-ms", "-1"]).is_err());
+        assert_eq!(
+            Config::default().analytics().batch_delay,
+            AnalyticsSettings::default().batch_delay
+        );
     }
 }

@@ -41,6 +41,9 @@ pub struct AnalyticsSettings {
     pub session_gap: Duration,
     /// `result.duration` longer than this is capped (a tab left open all night).
     pub max_event_duration: Duration,
+    /// How long a worker waits after a batch that did not fill, so that the next one gathers
+    /// more statements (see `analytics::worker`).
+    pub batch_delay: Duration,
 }
 
 pub const COURSE_TYPE: &str = "http://adlnet.gov/expapi/activities/course";
@@ -60,6 +63,7 @@ impl Default for AnalyticsSettings {
             failure_verbs: vec!["http://adlnet.gov/expapi/verbs/failed".to_owned()],
             session_gap: Duration::from_secs(30 * 60),
             max_event_duration: Duration::from_secs(4 * 3600),
+            batch_delay: Duration::from_millis(200),
         }
     }
 }

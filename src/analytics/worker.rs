@@ -159,6 +159,12 @@ pub fn spawn(
                     failures = 0;
                     if n == 0 {
                         tokio::time::sleep(IDLE).await;
+                    } else if n < BATCH as usize && !settings.batch_delay.is_zero() {
+                        // Micro-batching: each batch recomputes the totals of every learner
+                        // it touches from their days, so a learner's statements applied in
+                        // one batch rather than five cost one recomputation rather than five.
+                        // A full batch means a backlog, which waits for nothing.
+                        tokio::time::sleep(settings.batch_delay).await;
                     }
                 }
                 Err(e) => failures = backoff(failures, &e).await,
