@@ -145,6 +145,10 @@ pub async fn score_course(
     let full = previous.is_none_or(|r| (reference - r).abs() >= DRIFT);
     let learners = metrics::current(pool, course.id, reference).await?;
     if learners.is_empty() {
+        if full {
+            // Nothing to score (an erasure took the last learner): not drifted either.
+            models::set_scored_reference(pool, course.id, reference, false).await?;
+        }
         return Ok(0);
     }
     let context = CourseContext {
