@@ -180,7 +180,6 @@ pub fn is_imputed(base: &str, learner: &LearnerMetrics) -> bool {
 /// learner does not have, the imputed value would be a false statement ("last active 42 days
 /// ago" of someone never active), so the words say what is missing instead.
 pub fn describe(base: &str, value: f64, course_mean: f64, imputed: bool) -> String {
-    let pct = |v: f64| format!("{:.0}%", v * 100.0);
     if imputed && let Some(text) = describe_missing(base, course_mean) {
         return text;
     }
@@ -230,6 +229,11 @@ pub fn describe(base: &str, value: f64, course_mean: f64, imputed: bool) -> Stri
     }
 }
 
+/// A share as a whole percentage: "42%".
+fn pct(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
 /// Whole days, in words: "1 day", "3 days".
 fn days(value: f64) -> String {
     let rounded = value.round();
@@ -241,7 +245,6 @@ fn days(value: f64) -> String {
 }
 
 fn describe_missing(base: &str, course_mean: f64) -> Option<String> {
-    let pct = |v: f64| format!("{:.0}%", v * 100.0);
     Some(match base {
         "mean_score" => format!(
             "no scored assessment attempt yet (course average score {})",

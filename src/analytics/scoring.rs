@@ -141,8 +141,9 @@ pub async fn score_course(
     let last = metrics::course_last_activity(pool, course.id).await?;
     let now = Utc::now();
     let reference = reference_instant(now, course.end, last);
-    let previous = models::scored_reference(pool, course.id).await?;
-    let full = previous.is_none_or(|r| (reference - r).abs() >= DRIFT);
+    let full = course
+        .scored_reference
+        .is_none_or(|r| (reference - r).abs() >= DRIFT);
     let learners = metrics::current(pool, course.id, reference).await?;
     if learners.is_empty() {
         if full {

@@ -168,12 +168,16 @@ pub struct CourseDates {
     pub iri: String,
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
+    /// The instant its live scores described at their last full scoring (see
+    /// `analytics::scoring::DRIFT`).
+    pub scored_reference: Option<DateTime<Utc>>,
 }
 
 pub async fn course_by_iri(pool: &PgPool, iri: &str) -> sqlx::Result<Option<CourseDates>> {
     sqlx::query_as!(
         CourseDates,
-        r#"select id, iri, coalesce(start_date, first_day) as start, end_date as "end"
+        r#"select id, iri, coalesce(start_date, first_day) as start, end_date as "end",
+                  scored_reference
            from courses where iri_sha = $1"#,
         crate::store::statements::sha256(iri)
     )
@@ -184,7 +188,8 @@ pub async fn course_by_iri(pool: &PgPool, iri: &str) -> sqlx::Result<Option<Cour
 pub async fn course_by_id(pool: &PgPool, id: i64) -> sqlx::Result<Option<CourseDates>> {
     sqlx::query_as!(
         CourseDates,
-        r#"select id, iri, coalesce(start_date, first_day) as start, end_date as "end"
+        r#"select id, iri, coalesce(start_date, first_day) as start, end_date as "end",
+                  scored_reference
            from courses where id = $1"#,
         id
     )

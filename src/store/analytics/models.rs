@@ -181,20 +181,6 @@ pub async fn drifted_courses(
     .await
 }
 
-/// The instant the course's scores described at their last full scoring.
-pub async fn scored_reference(
-    pool: &PgPool,
-    course_id: i64,
-) -> sqlx::Result<Option<DateTime<Utc>>> {
-    Ok(sqlx::query_scalar!(
-        "select scored_reference from courses where id = $1",
-        course_id
-    )
-    .fetch_optional(pool)
-    .await?
-    .flatten())
-}
-
 /// Records a full scoring: the instant it described, and whether that was "now" (a live
 /// course, whose scores drift with the clock) rather than the course's end or quiet day.
 pub async fn set_scored_reference(
