@@ -12,7 +12,7 @@
 //! | `LRS_LOG_FORMAT` | `human` | `human` or `json` |
 //! | `LRS_MAX_BODY_BYTES` | 33554432 | largest request body accepted (413 beyond) |
 //! | `LRS_MAX_DOCUMENT_BYTES` | 16777216 | largest State / Profile document (413 beyond) |
-//! | `LRS_DB_POOL_SIZE` | 16 | connections per LRS process |
+//! | `LRS_DB_POOL_SIZE` | 16 | request connections per LRS process (inserts and background work have their own) |
 //! | `LRS_DB_POOL_MIN` | 2 per CPU, at most the pool size | connections opened and warmed at start, and kept open |
 //! | `LRS_WORKERS` | CPU count | HTTP worker threads |
 //! | `LRS_MAX_STATEMENTS_IN_FLIGHT` | 200 per CPU | statements written at once (further writes wait) |

@@ -63,11 +63,21 @@ impl Application {
                 ));
             }
         }
-        let (group_commit, writers) =
-            crate::store::statements::GroupCommit::start(pool.clone(), config.statement_writers());
+        // Statements are written on connections of their own (see `writer_pool`): the group
+        // writers', and a few for large batches (more than a few large transactions at once
+        // only interleave on a small machine, as `WriteGate` explains).
+        let statement_pool = crate::store::statements::writer_pool(
+            &pool,
+            u32::try_from(config.statement_writers() + 4).unwrap_or(u32::MAX),
+        );
+        let (group_commit, writers) = crate::store::statements::GroupCommit::start(
+            statement_pool.clone(),
+            config.statement_writers(),
+        );
         background.extend(writers);
         let state = web::Data::new(AppState {
             pool,
+            statement_pool,
             authenticator,
             max_body_bytes: config.max_body_bytes,
             max_document_bytes: config.max_document_bytes,

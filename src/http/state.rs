@@ -7,6 +7,8 @@ use crate::auth::Authenticator;
 
 pub struct AppState {
     pub pool: PgPool,
+    /// Statement inserts go through this pool (`store::statements::writer_pool`).
+    pub statement_pool: PgPool,
     pub authenticator: Authenticator,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,

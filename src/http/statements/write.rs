@@ -85,7 +85,7 @@ pub async fn store(
     let stored = if attachments.is_empty() && prepared.len() <= GROUPED_SUBMISSION_LIMIT {
         state.group_commit.insert(prepared, writer).await
     } else {
-        insert_batch(&state.pool, &prepared, &attachments, &writer).await
+        insert_batch(&state.statement_pool, &prepared, &attachments, &writer).await
     };
     stored.map_err(|e| match e {
         InsertError::Conflict(id) => ApiError::Conflict(format!(

@@ -2,8 +2,10 @@
 //!
 //! One data-modifying `WITH` statement inserts the statements (`unnest` of column arrays),
 //! their query terms, the voided flags they set, the canonical Activity definitions and the
-//! agents they mention. The transaction around it also covers the conflict check, so a batch is
-//! stored whole or not at all (Communication 2.1.2).
+//! agents they mention. A batch is stored whole or not at all (Communication 2.1.2): usually
+//! by that statement alone, which is its own transaction; when the batch needs checks around
+//! the insert (an id stored already, StatementRefs to stored statements, attachments), in a
+//! transaction that runs them (`checks`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -11,8 +13,9 @@ use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::checks;
 use super::rows::Rows;
-use crate::xapi::{StatementIndex, statements_equivalent};
+use crate::xapi::StatementIndex;
 
 /// A validated statement in its stored form, ready to insert.
 pub struct PreparedStatement {
@@ -61,9 +64,9 @@ pub enum InsertError {
 /// Inserts a batch atomically. Statements whose id exists with equivalent content are left as
 /// they are (re-delivery is harmless); any other existing id fails the whole batch.
 ///
-/// Concurrent batches that share statement ids in different orders can deadlock in the unique
-/// index; PostgreSQL then aborts one of them, which is retried here (a few times) rather than
-/// failing the client's request.
+/// `pool` is the statement writers' pool ([`super::writer_pool`]). Concurrent batches that share
+/// statement ids in different orders can deadlock in the unique index; PostgreSQL then aborts
+/// one of them, which is retried here (a few times) rather than failing the client's request.
 pub async fn insert_batch(
     pool: &PgPool,
     batch: &[PreparedStatement],
@@ -84,58 +87,144 @@ pub async fn insert_submissions(
     submissions: &[Submission<'_>],
     attachments: &[AttachmentContent],
 ) -> Result<(), InsertError> {
+    let batch: Vec<&PreparedStatement> = submissions.iter().flat_map(|s| s.statements).collect();
+    let mut mode = if attachments.is_empty() && checks::outside_targets(&batch).is_empty() {
+        Mode::Alone
+    } else {
+        Mode::Transaction
+    };
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match try_insert(pool, submissions, attachments).await {
+        let result = match mode {
+            Mode::Alone => insert_alone(pool, submissions, &batch).await,
+            Mode::Transaction => {
+                insert_in_transaction(pool, submissions, &batch, attachments).await
+            }
+        };
+        match result {
+            Err(InsertError::Database(sqlx::Error::Database(e)))
+                if mode == Mode::Alone && e.code().as_deref() == Some(NEEDS_TRANSACTION) =>
+            {
+                mode = Mode::Transaction;
+            }
             Err(InsertError::Database(sqlx::Error::Database(e)))
                 if attempt < 4 && matches!(e.code().as_deref(), Some("40P01" | "40001")) =>
             {
                 tracing::debug!(attempt, "statement batch deadlocked; retrying");
             }
-            other => return other,
+            Ok(Stored::Incomplete) => mode = Mode::Transaction,
+            Ok(Stored::All) => return Ok(()),
+            Err(other) => return Err(other),
         }
     }
 }
 
-async fn try_insert(
+/// How a batch is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The insert alone, as one SQL statement (its own transaction): no BEGIN, no COMMIT, one
+    /// round trip. Under single-statement POSTs each group of them paid four round trips
+    /// (BEGIN, settings, insert, COMMIT), and each waited for the backend and then the writer
+    /// task to be scheduled on a CPU shared with everything else: fewer round trips answered
+    /// POST 1 @ 32 about 10% faster (docs/BENCHMARKS.md, "`LRS01`").
+    Alone,
+    /// BEGIN, the reads and checks the batch needs around the insert, COMMIT.
+    Transaction,
+}
+
+/// What an insert alone did.
+enum Stored {
+    /// Every statement of the batch is new and stored.
+    All,
+    /// Nothing was inserted: every id is stored already. Nothing was written but agent names,
+    /// which the batch may add either way; the transaction path compares the statements.
+    Incomplete,
+}
+
+/// SQLSTATE raised by `lrs_needs_transaction()` (migration 000014).
+const NEEDS_TRANSACTION: &str = "LRS01";
+
+/// The insert as one SQL statement. It aborts itself (`NEEDS_TRANSACTION`) when a statement's
+/// id is already stored or a stored statement targets a new one: both need the checks of
+/// [`insert_in_transaction`], and nothing of the batch may be committed before them.
+async fn insert_alone(
     pool: &PgPool,
     submissions: &[Submission<'_>],
+    batch: &[&PreparedStatement],
+) -> Result<Stored, InsertError> {
+    let mut conn = pool.acquire().await?;
+    let rows = Rows::build(submissions, &HashMap::new());
+    let inserted = run_insert(&mut conn, &rows, true).await?;
+    // All ids stored already: the insert returned no row, so its check had nothing to abort.
+    if inserted.len() < batch.len() {
+        return Ok(Stored::Incomplete);
+    }
+    Ok(Stored::All)
+}
+
+async fn insert_in_transaction(
+    pool: &PgPool,
+    submissions: &[Submission<'_>],
+    batch: &[&PreparedStatement],
     attachments: &[AttachmentContent],
-) -> Result<(), InsertError> {
-    let batch: Vec<&PreparedStatement> = submissions.iter().flat_map(|s| s.statements).collect();
+) -> Result<Stored, InsertError> {
     let mut tx = pool.begin().await?;
-    // The insert below takes its rows as arrays. PostgreSQL would plan it afresh for every
-    // small batch (a custom plan knows each array's length, so it looks cheaper than the
-    // generic one), and planning its ten CTEs cost as much CPU as executing them: a third of
-    // the machine's CPU under single-statement POSTs. So the generic plan is cached and
-    // reused. A generic plan made while the tables were small would scan them whole for
-    // ever after, though; every lookup here is by key, so sequential scans are ruled out
-    // and the cached plan probes indexes whatever the table sizes were when it was made.
-    //
-    // The same round trip waits while an erasure runs (`store::erasure`): a statement naming
-    // the person, or inheriting their terms, must not commit between the erasure's reads and
-    // its commit.
-    sqlx::query!(
-        "select set_config('plan_cache_mode', 'force_generic_plan', true) as plan_cache_mode,
-                set_config('enable_seqscan', 'off', true) as enable_seqscan,
-                pg_advisory_xact_lock_shared($1)::text as erasure_lock",
-        crate::store::erasure::ERASURE_LOCK
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    // The insert takes this lock too; here it also covers the reads before it.
+    crate::store::erasure::wait_for_erasures(&mut tx).await?;
     if !attachments.is_empty() {
         insert_attachments(&mut tx, attachments).await?;
     }
-    let inherited = inherited_terms(&mut tx, &batch).await?;
+    let inherited = checks::inherited_terms(&mut tx, batch).await?;
     let rows = Rows::build(submissions, &inherited);
+    let inserted = run_insert(&mut tx, &rows, false).await?;
+    let referenced: Vec<Uuid> = inserted
+        .iter()
+        .filter(|r| r.referenced)
+        .map(|r| r.id)
+        .collect();
+    let inserted: HashSet<Uuid> = inserted.into_iter().map(|r| r.id).collect();
+
+    checks::check_existing(&mut tx, batch, &inserted).await?;
+    if !referenced.is_empty() {
+        checks::propagate_to_referrers(&mut tx, &referenced).await?;
+    }
+    tx.commit().await?;
+    Ok(Stored::All)
+}
+
+/// A statement the insert stored, and whether a stored statement targets it.
+struct Inserted {
+    id: Uuid,
+    referenced: bool,
+}
+
+/// The insert: statements, their terms, the voided flags they set, definitions, agents and the
+/// analytics queue, in one SQL statement. With `alone`, it aborts itself rather than store a
+/// batch that needs the checks of a transaction (see [`insert_alone`]).
+///
+/// Its plan is cached and generic, and sequential scans are off, on the writers' connections
+/// ([`super::writer_pool`]).
+async fn run_insert(
+    conn: &mut sqlx::PgConnection,
+    rows: &Rows,
+    alone: bool,
+) -> Result<Vec<Inserted>, InsertError> {
     let inserted = sqlx::query!(
         r#"
-        with input as (
+        with erasures as (
+            -- Waits while an erasure runs (`store::erasure::ERASURE_LOCK`): a statement naming
+            -- the person, or inheriting their terms, must not commit between the erasure's
+            -- reads and its commit. Every write below reads this first, so the lock comes
+            -- before any row lock that an erasure could be waiting for.
+            select pg_advisory_xact_lock_shared($19)::text as held
+        ),
+        input as (
             select * from unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[],
                                  $5::text[], $6::bool[], $7::text[], $18::smallint[], $8::uuid[])
                 with ordinality as t(id, stored, voids, object_ref, statement, voided, terms, part,
                                      credential_id, ord)
+            where exists (select from erasures)
         ),
         ins as (
             insert into statements (id, stored, voids, object_ref, credential_id, terms, statement, voided)
@@ -205,11 +294,25 @@ async fn try_insert(
             insert into analytics_queue (seq, part)
             select ins.seq, i.part from ins join input i on i.id = ins.id
         ),
+        -- Alone (no transaction around this statement), a batch that needs the checks after
+        -- the insert aborts the statement here, before anything of it is written about its
+        -- agents: an id already stored, or a stored statement that targets a new one (see
+        -- `insert_alone`).
+        checked as (
+            select case
+                when not $20::bool then true
+                when (select count(*) from ins) = cardinality($1::uuid[])
+                     and not exists (select 1 from ins join statements r on r.object_ref = ins.id)
+                    then true
+                else lrs_needs_transaction()
+            end as passed
+        ),
         new_people as (
             insert into agents (ifi_sha, ifi, agent, names)
             select a.ifi_sha, a.ifi, a.agent::jsonb, a.names::text[]
             from unnest($13::bytea[], $14::text[], $15::text[], $16::text[])
                 as a(ifi_sha, ifi, agent, names)
+            where exists (select from erasures) and (select passed from checked)
             order by a.ifi_sha
             on conflict (ifi_sha) do nothing
         ),
@@ -219,9 +322,11 @@ async fn try_insert(
             from unnest($13::bytea[], $14::text[], $15::text[], $16::text[])
                 as a(ifi_sha, ifi, agent, names)
             where g.ifi_sha = a.ifi_sha and not (g.names @> a.names::text[])
+              and exists (select from erasures) and (select passed from checked)
         )
         select ins.id as "id!",
-               exists (select 1 from statements r where r.object_ref = ins.id) as "referenced!"
+               exists (select 1 from statements r where r.object_ref = ins.id) as "referenced!",
+               (select passed from checked) as "checked!"
         from ins
         "#,
         &rows.ids,
@@ -242,128 +347,18 @@ async fn try_insert(
         &rows.agent_names,
         &rows.definition_runs,
         &rows.parts,
+        crate::store::erasure::ERASURE_LOCK,
+        alone,
     )
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *conn)
     .await?;
-    let referenced: Vec<Uuid> = inserted
-        .iter()
-        .filter(|r| r.referenced)
-        .map(|r| r.id)
-        .collect();
-    let inserted: HashSet<Uuid> = inserted.into_iter().map(|r| r.id).collect();
-
-    check_existing(&mut tx, &batch, &inserted).await?;
-    if !referenced.is_empty() {
-        propagate_to_referrers(&mut tx, &referenced).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Statements not inserted exist already: each must be equivalent to the one sent.
-async fn check_existing(
-    tx: &mut sqlx::PgConnection,
-    batch: &[&PreparedStatement],
-    inserted: &HashSet<Uuid>,
-) -> Result<(), InsertError> {
-    let existing_ids: Vec<Uuid> = batch
-        .iter()
-        .map(|p| p.index.id)
-        .filter(|id| !inserted.contains(id))
-        .collect();
-    if existing_ids.is_empty() {
-        return Ok(());
-    }
-    let stored: HashMap<Uuid, Value> = sqlx::query!(
-        "select id, statement from statements where id = any($1)",
-        &existing_ids
-    )
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    // Stored text that does not parse (it cannot: the LRS wrote it) compares as different.
-    .filter_map(|row| Some((row.id, super::parse_stored(&row.statement).ok()?)))
-    .collect();
-    for prepared in batch.iter().filter(|p| !inserted.contains(&p.index.id)) {
-        let same = stored.get(&prepared.index.id).is_some_and(|existing| {
-            if prepared.sent_timestamp {
-                statements_equivalent(existing, &prepared.statement)
-            } else {
-                // Rare path (a re-sent id): a copy without the generated timestamp.
-                let mut resent = prepared.statement.clone();
-                if let Value::Object(map) = &mut resent {
-                    map.remove("timestamp");
-                }
-                statements_equivalent(existing, &resent)
-            }
-        });
-        if !same {
-            return Err(InsertError::Conflict(prepared.index.id));
-        }
-    }
-    Ok(())
-}
-
-/// Terms inherited through StatementRef objects whose target is already stored (targets in the
-/// same batch are resolved in memory by [`Rows::build`]).
-async fn inherited_terms(
-    tx: &mut sqlx::PgConnection,
-    batch: &[&PreparedStatement],
-) -> Result<HashMap<Uuid, Vec<i64>>, sqlx::Error> {
-    let batch_ids: HashSet<Uuid> = batch.iter().map(|p| p.index.id).collect();
-    let targets: Vec<Uuid> = batch
-        .iter()
-        .filter_map(|p| p.index.object_statement_ref)
-        .filter(|target| !batch_ids.contains(target))
-        .collect();
-    if targets.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows = sqlx::query!(
-        "select id, terms from statements where id = any($1)",
-        &targets
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.terms)).collect())
-}
-
-/// When a statement arrives after statements that target it through a StatementRef, those
-/// (and, recursively, their own referrers) inherit its terms. Rare: out-of-order delivery.
-async fn propagate_to_referrers(
-    tx: &mut sqlx::PgConnection,
-    targets: &[Uuid],
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        r#"
-        with recursive referrers(terms, seq, stored, id, depth) as (
-            select t.terms, s.seq, s.stored, s.id, 1
-            from statements t join statements s on s.object_ref = t.id
-            where t.id = any($1)
-          union
-            select r.terms, s.seq, s.stored, s.id, r.depth + 1
-            from referrers r join statements s on s.object_ref = r.id
-            where r.depth < 8
-        ),
-        gained as (
-            select r.seq, r.stored, array_agg(distinct term) as terms
-            from referrers r cross join lateral unnest(r.terms) as term
-            group by r.seq, r.stored
-        ),
-        updated as (
-            update statements s
-            set terms = array(select distinct unnest(s.terms || g.terms))
-            from gained g where s.seq = g.seq
-        )
-        insert into statement_terms (term, stored, seq)
-        select unnest(g.terms), g.stored, g.seq from gained g
-        on conflict do nothing
-        "#,
-        targets
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
+    Ok(inserted
+        .into_iter()
+        .map(|r| Inserted {
+            id: r.id,
+            referenced: r.referenced,
+        })
+        .collect())
 }
 
 async fn insert_attachments(

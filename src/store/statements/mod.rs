@@ -1,10 +1,12 @@
 //! The statements tables: writing batches and reading pages.
 
+mod checks;
 mod group_commit;
 mod insert;
 mod query;
 mod rows;
 pub mod terms;
+mod writer_pool;
 
 pub use group_commit::{GROUPED_SUBMISSION_LIMIT, GroupCommit};
 pub use insert::{
@@ -15,6 +17,7 @@ pub use query::{
     AttachmentRow, Cursor, Lookup, StatementQuery, StoredRow, attachments, get_by_id, query,
 };
 pub use rows::{PARTITIONS, sha256};
+pub use writer_pool::writer_pool;
 
 /// A stored statement's JSON text as a value. Statements are stored as the text the LRS
 /// serialised (migration 000008), so this fails only on text written by something else; the

@@ -111,6 +111,49 @@ async fn a_conflict_at_the_end_of_a_batch_stores_nothing() {
 }
 
 #[tokio::test]
+async fn a_rejected_statement_adds_nothing_about_its_agent() {
+    // A single POST is stored without a transaction when it can be (one SQL statement): a
+    // conflict must still leave no trace, not even the name it gives its actor (Agents
+    // Resource, Communication 2.4).
+    // Arrange
+    let app = spawn_app().await;
+    let mbox = format!("mailto:rejected-{}@example.com", fresh_id());
+    let by = |id: &str, name: &str, verb: &str| {
+        let mut sent = statement(id, verb);
+        sent["actor"] = json!({"mbox": mbox, "name": name});
+        sent
+    };
+    let taken = fresh_id();
+    let first = app
+        .xapi(Method::POST, "/xapi/statements")
+        .json(&by(&taken, "First Name", &fresh_verb()))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(first.status().as_u16(), 200);
+
+    // Act: the same id, other content, another name.
+    let response = app
+        .xapi(Method::POST, "/xapi/statements")
+        .json(&by(&taken, "Second Name", &fresh_verb()))
+        .send()
+        .await
+        .expect("request");
+
+    // Assert
+    error_body(response, 409).await;
+    let person = get_json(
+        &app,
+        &format!(
+            "/xapi/agents?agent={}",
+            encode(&json!({"mbox": mbox}).to_string())
+        ),
+    )
+    .await;
+    assert_eq!(person["name"], json!(["First Name"]), "{person}");
+}
+
+#[tokio::test]
 async fn definitions_of_one_activity_within_a_batch_merge_into_one() {
     // Communication 2.5: the canonical definition unites what statements say about an
     // Activity. Within one batch, a repeated definition changes nothing and a different one

@@ -64,7 +64,7 @@ async fn verb_with_activity_matches_exactly_the_pair_and_its_referrers() {
         ],
     )
     .await;
-    // A referrer stored before its target inherits the pair when the target arrives.
+    // A referrer of a target stored earlier inherits the target's terms, the pair among them.
     post(
         &app,
         &[about(
@@ -108,6 +108,40 @@ async fn verb_with_activity_matches_exactly_the_pair_and_its_referrers() {
         )
         .await,
         sorted(&[&v1a2])
+    );
+}
+
+#[tokio::test]
+async fn a_referrer_stored_before_its_target_matches_once_the_target_arrives() {
+    // Out-of-order delivery: the target of a StatementRef arrives after the statement that
+    // targets it, which then inherits the target's terms (Communication 2.1.3).
+    // Arrange
+    let app = spawn_app().await;
+    let verb = fresh_verb();
+    let iri = format!("http://example.com/activities/{}", uuid::Uuid::new_v4());
+    let (target, referrer) = (fresh_id(), fresh_id());
+    post(
+        &app,
+        &[about(
+            &referrer,
+            &fresh_verb(),
+            json!({"objectType": "StatementRef", "id": target}),
+        )],
+    )
+    .await;
+    assert_eq!(ids(&app, &[("activity", &iri)]).await, Vec::<String>::new());
+
+    // Act
+    post(&app, &[about(&target, &verb, activity(&iri))]).await;
+
+    // Assert
+    assert_eq!(
+        ids(&app, &[("activity", &iri)]).await,
+        sorted(&[&target, &referrer])
+    );
+    assert_eq!(
+        ids(&app, &[("verb", &verb), ("activity", &iri)]).await,
+        sorted(&[&target, &referrer])
     );
 }
 
