@@ -127,7 +127,7 @@ enum Mode {
     /// round trip. Under single-statement POSTs each group of them paid four round trips
     /// (BEGIN, settings, insert, COMMIT), and each waited for the backend and then the writer
     /// task to be scheduled on a CPU shared with everything else: fewer round trips answered
-    /// POST 1 @ 32 about 10% faster (docs/BENCHMARKS.md, "`LRS01`").
+    /// POST 1 @ 32 about 10% faster (docs/BENCHMARKS.md, "`83f6c4d`").
     Alone,
     /// BEGIN, the reads and checks the batch needs around the insert, COMMIT.
     Transaction,
