@@ -107,13 +107,17 @@ pub async fn insert_submissions(
                 if mode == Mode::Alone && e.code().as_deref() == Some(NEEDS_TRANSACTION) =>
             {
                 mode = Mode::Transaction;
+                attempt = 0;
             }
             Err(InsertError::Database(sqlx::Error::Database(e)))
                 if attempt < 4 && matches!(e.code().as_deref(), Some("40P01" | "40001")) =>
             {
                 tracing::debug!(attempt, "statement batch deadlocked; retrying");
             }
-            Ok(Stored::Incomplete) => mode = Mode::Transaction,
+            Ok(Stored::Incomplete) => {
+                mode = Mode::Transaction;
+                attempt = 0;
+            }
             Ok(Stored::All) => return Ok(()),
             Err(other) => return Err(other),
         }
@@ -137,8 +141,9 @@ enum Mode {
 enum Stored {
     /// Every statement of the batch is new and stored.
     All,
-    /// Nothing was inserted: every id is stored already. Nothing was written but agent names,
-    /// which the batch may add either way; the transaction path compares the statements.
+    /// Nothing was written: every id is stored already, and the batch named no agent whose row
+    /// would have run the check that aborts the statement. The transaction path compares the
+    /// statements with the stored ones.
     Incomplete,
 }
 
