@@ -97,7 +97,7 @@ pub async fn insert_submissions(
     loop {
         attempt += 1;
         let result = match mode {
-            Mode::Alone => insert_alone(pool, submissions, &batch).await,
+            Mode::Alone => insert_alone(pool, submissions, batch.len()).await,
             Mode::Transaction => {
                 insert_in_transaction(pool, submissions, &batch, attachments).await
             }
@@ -156,13 +156,13 @@ const NEEDS_TRANSACTION: &str = "LRS01";
 async fn insert_alone(
     pool: &PgPool,
     submissions: &[Submission<'_>],
-    batch: &[&PreparedStatement],
+    statements: usize,
 ) -> Result<Stored, InsertError> {
     let mut conn = pool.acquire().await?;
     let rows = Rows::build(submissions, &HashMap::new());
     let inserted = run_insert(&mut conn, &rows, true).await?;
     // All ids stored already: the insert returned no row, so its check had nothing to abort.
-    if inserted.len() < batch.len() {
+    if inserted.len() < statements {
         return Ok(Stored::Incomplete);
     }
     Ok(Stored::All)
@@ -299,6 +299,11 @@ async fn run_insert(
             insert into analytics_queue (seq, part)
             select ins.seq, i.part from ins join input i on i.id = ins.id
         ),
+        -- The new statements that stored statements target (out-of-order delivery): those
+        -- must pass their terms on (`checks::propagate_to_referrers`).
+        referrers as (
+            select distinct r.object_ref as id from ins join statements r on r.object_ref = ins.id
+        ),
         -- Alone (no transaction around this statement), a batch that needs the checks after
         -- the insert aborts the statement here, before anything of it is written about its
         -- agents: an id already stored, or a stored statement that targets a new one (see
@@ -307,7 +312,7 @@ async fn run_insert(
             select case
                 when not $20::bool then true
                 when (select count(*) from ins) = cardinality($1::uuid[])
-                     and not exists (select 1 from ins join statements r on r.object_ref = ins.id)
+                     and not exists (select from referrers)
                     then true
                 else lrs_needs_transaction()
             end as passed
@@ -330,7 +335,9 @@ async fn run_insert(
               and exists (select from erasures) and (select passed from checked)
         )
         select ins.id as "id!",
-               exists (select 1 from statements r where r.object_ref = ins.id) as "referenced!",
+               exists (select from referrers f where f.id = ins.id) as "referenced!",
+               -- Read for every row returned, so that the check runs whenever anything was
+               -- inserted, whatever else in the statement reads it.
                (select passed from checked) as "checked!"
         from ins
         "#,
