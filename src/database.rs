@@ -41,7 +41,7 @@ impl Database {
             .max_connections(config.db_pool_size)
             .min_connections(min_connections)
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options.application_name("lrs"))
+            .connect_with(session_options(options))
             .await
             .context("connecting to PostgreSQL")?;
         crate::store::migrate(&pool).await?;
@@ -55,6 +55,21 @@ impl Database {
             cluster.stop().await;
         }
     }
+}
+
+/// The settings every LRS session runs with, on the embedded cluster and on an external server
+/// alike (they travel in the connection's startup packet, so they need no privileges and no
+/// server configuration).
+///
+/// JIT compilation is off. Every query the LRS sends is short: a statement insert, a page of a
+/// query, an analytics batch. PostgreSQL compiles a query when its *estimated* cost passes
+/// `jit_above_cost`, and compiles it again at every execution, cached plan or not. Without
+/// statistics (a restored database, a store filled faster than autovacuum analyses it) the
+/// generic plan of the statement insert was estimated at 150,000, and each insert then spent
+/// 96 ms compiling 174 functions to run for 2 ms: single-statement POSTs fell from about
+/// 3,500 to 216 statements/s (docs/BENCHMARKS.md, "JIT").
+pub fn session_options(options: PgConnectOptions) -> PgConnectOptions {
+    options.application_name("lrs").options([("jit", "off")])
 }
 
 pub fn cluster_options(config: &Config) -> ClusterOptions {

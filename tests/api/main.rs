@@ -7,6 +7,7 @@ mod admin;
 mod analytics;
 mod auth;
 mod conformance;
+mod database;
 mod documents;
 mod erasure;
 mod errors;

@@ -60,7 +60,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
     let options = fresh_database().await;
     let pool = PgPoolOptions::new()
         .max_connections(8)
-        .connect_with(options)
+        .connect_with(lrs::database::session_options(options))
         .await
         .expect("connect to the test database");
     let mut config = Config {
