@@ -6,6 +6,7 @@
 //! relative to the course's current averages.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -17,8 +18,8 @@ use super::features::{
     is_imputed,
 };
 use super::model::TrainedModel;
-use crate::store::analytics::metrics::{self, CourseDates};
-use crate::store::analytics::models::{self, Score};
+use crate::store::analytics::metrics::{self, CourseDates, LearnerRow};
+use crate::store::analytics::models::{self, Score, StoredScore};
 
 /// The instant live scores describe: now, or the course's end, or (for a course nobody has
 /// been active in for [`QUIET_DAYS`]) that long after its latest statement, whichever comes
@@ -110,7 +111,7 @@ impl Scorer {
             }
             return Ok(0);
         };
-        let model: TrainedModel = serde_json::from_value(row.model)?;
+        let model: Arc<TrainedModel> = Arc::new(serde_json::from_value(row.model)?);
         let mut scored = 0;
         for course in courses {
             if self.next.get(&course).is_some_and(|t| Instant::now() < *t) {
@@ -135,7 +136,7 @@ pub async fn score_course(
     pool: &PgPool,
     course: &CourseDates,
     model_id: i64,
-    model: &TrainedModel,
+    model: &Arc<TrainedModel>,
 ) -> anyhow::Result<usize> {
     let stored = models::stored_scores(pool, course.id).await?;
     let last = metrics::course_last_activity(pool, course.id).await?;
@@ -158,8 +159,34 @@ pub async fn score_course(
             .map_or(1.0, |start| weeks_elapsed(start, reference)),
         activities: metrics::course_activities(pool, course.id).await?,
     };
+    let model = Arc::clone(model);
+    // Features relative to the course's averages, a score and its explanation per learner:
+    // tens of milliseconds of CPU for a large course with nothing to await, so on the
+    // blocking pool rather than on a thread of the runtime the group-commit writers share
+    // (see `analytics::apply::read_off_runtime`).
+    let scores = tokio::task::spawn_blocking(move || {
+        moved_scores(&learners, &stored, &context, model_id, &model, full)
+    })
+    .await??;
+    models::write_scores(pool, course.id, model_id, &scores).await?;
+    if full {
+        models::set_scored_reference(pool, course.id, reference, reference == now).await?;
+    }
+    Ok(scores.len())
+}
+
+/// The scores of the learners whose score is stale or has moved (all of them in a full round,
+/// unless only an unchanged explanation would be rewritten).
+fn moved_scores(
+    learners: &[LearnerRow],
+    stored: &HashMap<i64, StoredScore>,
+    context: &CourseContext,
+    model_id: i64,
+    model: &TrainedModel,
+    full: bool,
+) -> anyhow::Result<Vec<Score>> {
     let metrics_only: Vec<_> = learners.iter().map(|l| l.metrics.clone()).collect();
-    let (rows, means) = course_features(&metrics_only, &context);
+    let (rows, means) = course_features(&metrics_only, context);
     let mut scores = Vec::new();
     for (learner, row) in learners.iter().zip(&rows) {
         let (probability, band) = risk(model, row)?;
@@ -187,11 +214,7 @@ pub async fn score_course(
             version: before.map_or(-1, |b| b.version),
         });
     }
-    models::write_scores(pool, course.id, model_id, &scores).await?;
-    if full {
-        models::set_scored_reference(pool, course.id, reference, reference == now).await?;
-    }
-    Ok(scores.len())
+    Ok(scores)
 }
 
 /// The factor names and explanations of a score, as stored (see [`models::StoredScore`]).

@@ -1,17 +1,15 @@
 //! The analytics queue: statements waiting to be applied.
 
-use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::store::statements::parse_stored;
-
-/// A statement to apply.
+/// A statement to apply, as stored (its JSON text: parsing it is the caller's CPU work, which
+/// the analytics do off the async runtime).
 pub struct QueuedStatement {
     pub seq: i64,
     pub id: Uuid,
     pub voided: bool,
-    pub statement: Value,
+    pub statement: String,
 }
 
 /// Takes up to `limit` statements off the queue, oldest first, from these partitions (all when
@@ -38,24 +36,13 @@ pub async fn claim(
 }
 
 pub async fn load(conn: &mut PgConnection, seqs: &[i64]) -> sqlx::Result<Vec<QueuedStatement>> {
-    let rows = sqlx::query!(
+    sqlx::query_as!(
+        QueuedStatement,
         "select seq, id, voided, statement from statements where seq = any($1) order by seq",
         seqs
     )
     .fetch_all(&mut *conn)
-    .await?;
-    rows.into_iter()
-        .map(|row| {
-            Ok(QueuedStatement {
-                seq: row.seq,
-                id: row.id,
-                voided: row.voided,
-                // A failure fails the batch, whose statements are then applied one by one and
-                // this one recorded in `analytics_failures` (it cannot happen: the LRS wrote it).
-                statement: parse_stored(&row.statement)?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// Puts statements (back) on the queue.
