@@ -67,7 +67,7 @@ impl Database {
 /// statistics (a restored database, a store filled faster than autovacuum analyses it) the
 /// generic plan of the statement insert was estimated at 150,000, and each insert then spent
 /// 96 ms compiling 174 functions to run for 2 ms: single-statement POSTs fell from about
-/// 3,500 to 216 statements/s (docs/BENCHMARKS.md, "JIT").
+/// 3,500 to 216 statements/s (docs/BENCHMARKS.md, "`36d27c5`").
 pub fn session_options(options: PgConnectOptions) -> PgConnectOptions {
     options.application_name("lrs").options([("jit", "off")])
 }

@@ -124,8 +124,8 @@ struct Readings {
 /// Parses and classifies the batch on the blocking pool. It is a few milliseconds of CPU per
 /// thousand statements with nothing to await; run inside the async task it held one of the
 /// runtime's threads (one per CPU) for all of it, and the group-commit writers, which share
-/// that runtime, waited: single-statement POSTs ran 25% faster with the analytics off,
-/// although the analytics took a tenth of the CPU (docs/BENCHMARKS.md, "Off the runtime").
+/// that runtime, waited behind it: moved here, the p99 of single-statement POSTs at 32
+/// connections fell from 26-31 to 20-25 ms (docs/BENCHMARKS.md, "`36d27c5`").
 async fn read_off_runtime(
     rows: Vec<QueuedStatement>,
     settings: &AnalyticsSettings,

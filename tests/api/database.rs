@@ -5,7 +5,7 @@ use sqlx::{Connection, PgConnection};
 use crate::helpers::fresh_database;
 
 /// PostgreSQL's default is `jit = on`; without statistics the statement insert's estimated cost
-/// passed the JIT threshold and every insert compiled for 96 ms (docs/BENCHMARKS.md, "JIT").
+/// passed the JIT threshold and every insert compiled for 96 ms (docs/BENCHMARKS.md, "`36d27c5`").
 #[tokio::test]
 async fn lrs_sessions_run_without_jit() {
     let options = lrs::database::session_options(fresh_database().await);
