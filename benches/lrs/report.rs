@@ -145,8 +145,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             phase.ratio_to_raw = ratio(phase, raw.as_ref());
             phase.ratio_to_raw_with_terms = ratio(phase, with_terms.as_ref());
         }
+        // Printed with the table's notes and kept in the JSON.
         if let Some(warning) = disturbed(raw.as_ref(), with_terms.as_ref()) {
-            eprintln!("warning: {warning}");
             notes.push(("warning".into(), json!(warning)));
         }
     }
