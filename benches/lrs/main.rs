@@ -7,7 +7,9 @@
 //! 1. ingest: POSTs of 1 and of 100 statements at 4 and 32 connections (statements/s, p50/p99);
 //! 2. the raw PostgreSQL rate for the same rows on the same server: single-row transactions,
 //!    multi-row INSERTs of 100 rows per transaction, and COPY, into a table with the same
-//!    indexes as `statements`; every LRS figure is also given as a ratio of the raw one;
+//!    indexes as `statements`; every LRS figure is also given as a ratio of the raw one. The
+//!    POST phases and their raw counterparts run side by side, in rounds, and the table adds
+//!    the median of the rounds (`rounds.rs`);
 //! 3. listing the 10,000 learners of a course with metrics and risk;
 //! 4. queries on a store of at least 1,000,000 statements (GET by agent, verb + activity,
 //!    registration, since, related_activities; walking `more` pages);
@@ -24,6 +26,7 @@ mod learners;
 mod queries;
 mod raw;
 mod report;
+mod rounds;
 mod server;
 mod stats;
 
@@ -36,8 +39,12 @@ use clap::Parser;
 #[command(about = "Benchmark the LRS: ingest vs raw PostgreSQL, queries, analytics freshness")]
 pub struct Args {
     /// Seconds each timed ingest phase runs.
-    #[arg(long, default_value_t = 15)]
+    #[arg(long, default_value_t = 10)]
     pub phase_seconds: u64,
+    /// Rounds of the ingest and raw phases: each round runs every POST phase next to its raw
+    /// counterparts; the table adds the median of the rounds (`rounds.rs`).
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
     /// Statements in the store before the query phase.
     #[arg(long, default_value_t = 1_000_000)]
     pub store_size: u64,

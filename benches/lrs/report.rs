@@ -11,35 +11,9 @@ use sqlx::postgres::PgPoolOptions;
 
 use crate::Args;
 use crate::data::Templates;
-use crate::raw::Method;
 use crate::server::Server;
 use crate::stats::Phase;
-use crate::{freshness, ingest, learners, queries, raw};
-
-fn ratio(lrs: &Phase, raw: Option<&Phase>) -> Option<f64> {
-    raw.filter(|raw| raw.items_per_second > 0.0)
-        .map(|raw| lrs.items_per_second / raw.items_per_second)
-}
-
-/// The raw INSERT with term rows writes the plain INSERT's rows and ten more per statement, so
-/// it cannot be faster than the plain one on an undisturbed machine. When it is, something else
-/// took the CPU or the disk during the plain phase, and the ratios against it read too high (one
-/// run on a noisy machine measured 4,471 one-row commits/s plain against 5,034/s with term rows,
-/// which made POST 1 @ 32 look like 0.75x).
-fn disturbed(raw: Option<&Phase>, with_terms: Option<&Phase>) -> Option<String> {
-    let (raw, with_terms) = (raw?, with_terms?);
-    (with_terms.items_per_second > raw.items_per_second).then(|| {
-        format!(
-            "\"{}\" ({:.0}/s) ran faster than \"{}\" ({:.0}/s), which writes less: the machine was \
-             disturbed during the raw phases, and the ratios against them are not to be trusted",
-            with_terms.name, with_terms.items_per_second, raw.name, raw.items_per_second
-        )
-    })
-}
-
-fn find<'a>(phases: &'a [Phase], name: &str) -> Option<&'a Phase> {
-    phases.iter().find(|p| p.name == name)
-}
+use crate::{freshness, ingest, learners, queries, rounds};
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
     eprintln!("generating statement templates from the simulator...");
@@ -85,70 +59,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let mut notes: Vec<(String, Value)> = Vec::new();
     let url = server.url.clone();
 
-    if args.runs("ingest") {
-        for (batch, connections) in [(1, 4), (1, 32), (100, 4), (100, 32)] {
-            if !args.ingest.is_empty() && !args.ingest.contains(&format!("{batch}@{connections}")) {
-                continue;
-            }
-            eprintln!("ingest: POST {batch} @ {connections}...");
-            let phase =
-                ingest::post_phase(&url, templates.clone(), batch, connections, args.phase()).await;
-            let settled = learners::settle(&pool).await?;
-            notes.push((
-                format!("{} analytics backlog cleared after (s)", phase.name),
-                json!(settled.as_secs_f64()),
-            ));
-            // The rate once the analytics have caught up too: what the LRS can sustain.
-            notes.push((
-                format!("{} with analytics applied (statements/s)", phase.name),
-                json!(phase.items as f64 / (phase.seconds + settled.as_secs_f64())),
-            ));
-            phases.push(phase);
-        }
-    }
-    if args.runs("raw") {
-        raw::setup(&pool).await?;
-        for (method, connections) in [
-            (Method::SingleRow, 4),
-            (Method::SingleRow, 32),
-            (Method::MultiRow(100), 4),
-            (Method::MultiRow(100), 32),
-            (Method::Copy(1000), 4),
-            (Method::WithTerms(1), 4),
-            (Method::WithTerms(1), 32),
-            (Method::WithTerms(100), 4),
-            (Method::WithTerms(100), 32),
-        ] {
-            let phase =
-                raw::phase(&pool, templates.clone(), method, connections, args.phase()).await;
-            eprintln!("{}: {:.0} rows/s", phase.name, phase.items_per_second);
-            phases.push(phase);
-        }
-        raw::cleanup(&pool).await?;
-    }
-    for (batch, connections) in [(1, 4), (1, 32), (100, 4), (100, 32)] {
-        let lrs = ingest::phase_name(batch, connections);
-        let plain = if batch == 1 {
-            Method::SingleRow
-        } else {
-            Method::MultiRow(batch)
-        };
-        let (raw, with_terms) = (
-            find(&phases, &raw::phase_name(plain, connections)).cloned(),
-            find(
-                &phases,
-                &raw::phase_name(Method::WithTerms(batch), connections),
-            )
-            .cloned(),
-        );
-        if let Some(phase) = phases.iter_mut().find(|p| p.name == lrs) {
-            phase.ratio_to_raw = ratio(phase, raw.as_ref());
-            phase.ratio_to_raw_with_terms = ratio(phase, with_terms.as_ref());
-        }
-        // Printed with the table's notes and kept in the JSON.
-        if let Some(warning) = disturbed(raw.as_ref(), with_terms.as_ref()) {
-            notes.push(("warning".into(), json!(warning)));
-        }
+    if args.runs("ingest") || args.runs("raw") {
+        phases.extend(rounds::write_phases(&args, &url, &pool, &templates, &mut notes).await?);
     }
     let max_rate = phases
         .iter()
@@ -316,14 +228,14 @@ fn print_table(
 ) {
     println!();
     println!(
-        "{:<60} {:>10} {:>9} {:>9} {:>7} {:>13}",
+        "{:<80} {:>10} {:>9} {:>9} {:>7} {:>13}",
         "phase", "items/s", "p50 ms", "p99 ms", "vs raw", "vs raw+terms"
     );
-    println!("{}", "-".repeat(113));
+    println!("{}", "-".repeat(133));
     for p in phases {
         let shown = |r: Option<f64>| r.map_or(String::new(), |r| format!("{r:.2}x"));
         println!(
-            "{:<60} {:>10.0} {:>9.2} {:>9.2} {:>7} {:>13}{}",
+            "{:<80} {:>10.0} {:>9.2} {:>9.2} {:>7} {:>13}{}",
             p.name,
             p.items_per_second,
             p.p50_ms,
