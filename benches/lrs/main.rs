@@ -88,7 +88,8 @@ pub struct Args {
     /// LRS_DB_POOL_SIZE of the LRS this tool starts.
     #[arg(long, default_value_t = 32)]
     pub pool_size: u32,
-    /// Only these ingest configurations (batch@connections, e.g. 100@32); default all four.
+    /// Only these ingest configurations (batch@connections, e.g. 100@32), and their raw
+    /// counterparts; default all four.
     #[arg(long, value_delimiter = ',')]
     pub ingest: Vec<String>,
     /// Phases to skip: ingest, raw, learners, queries, freshness.

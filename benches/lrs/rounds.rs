@@ -69,12 +69,7 @@ pub async fn write_phases(
             }
             let mut baselines = Vec::new();
             if args.runs("raw") {
-                let plain = if batch == 1 {
-                    Method::SingleRow
-                } else {
-                    Method::MultiRow(batch)
-                };
-                for method in [plain, Method::WithTerms(batch)] {
+                for method in [plain(batch), Method::WithTerms(batch)] {
                     let mut phase =
                         raw::phase(pool, templates.clone(), method, connections, args.phase())
                             .await;
@@ -110,14 +105,9 @@ pub async fn write_phases(
     if rounds > 1 {
         let mut summaries = Vec::new();
         for &(batch, connections) in &configs {
-            let plain = if batch == 1 {
-                Method::SingleRow
-            } else {
-                Method::MultiRow(batch)
-            };
             for name in [
                 ingest::phase_name(batch, connections),
-                raw::phase_name(plain, connections),
+                raw::phase_name(plain(batch), connections),
                 raw::phase_name(Method::WithTerms(batch), connections),
             ] {
                 let prefix = format!("{name} (round ");
@@ -133,6 +123,16 @@ pub async fn write_phases(
         phases.extend(summaries);
     }
     Ok(phases)
+}
+
+/// The raw counterpart of POSTs of `batch` statements without term rows: one-row
+/// transactions for single statements, multi-row INSERTs for batches.
+fn plain(batch: usize) -> Method {
+    if batch == 1 {
+        Method::SingleRow
+    } else {
+        Method::MultiRow(batch)
+    }
 }
 
 fn ratio(lrs: &Phase, raw: &Phase) -> Option<f64> {
