@@ -56,6 +56,9 @@ impl Application {
             background.push(crate::analytics::worker::spawn_scorer(
                 background_pool.clone(),
             ));
+            background.push(crate::analytics::worker::spawn_queue_vacuum(
+                background_pool.clone(),
+            ));
             if let Some(policy) = config.retrain_policy() {
                 background.push(crate::analytics::retrain::spawn(
                     background_pool.clone(),

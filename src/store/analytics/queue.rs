@@ -69,6 +69,30 @@ pub async fn record_failure(conn: &mut PgConnection, seq: i64, error: &str) -> s
     Ok(())
 }
 
+/// Whether this session's role may vacuum the queue (PostgreSQL lets only the table's owner, or
+/// a superuser, do it; an LRS whose migrations ran as another role may not).
+pub async fn may_vacuum(pool: &sqlx::PgPool) -> sqlx::Result<bool> {
+    Ok(sqlx::query_scalar!(
+        r#"select pg_has_role(current_user, c.relowner, 'USAGE')
+                  or (select r.rolsuper from pg_roles r where r.rolname = current_user)
+           from pg_class c where c.oid = 'analytics_queue'::regclass"#
+    )
+    .fetch_one(pool)
+    .await?
+    .unwrap_or(false))
+}
+
+/// Removes the rows the workers have taken off the queue (see
+/// `analytics::worker::spawn_queue_vacuum` for why the LRS does not leave it to autovacuum).
+/// Skipped when another vacuum of the queue is running; never truncates the table, which
+/// would take a lock the statement inserts wait for.
+pub async fn vacuum(pool: &sqlx::PgPool) -> sqlx::Result<()> {
+    sqlx::raw_sql("vacuum (skip_locked, truncate false) analytics_queue")
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// Statements waiting in the queue (for /ready-style monitoring and the benchmarks).
 pub async fn backlog(pool: &sqlx::PgPool) -> sqlx::Result<i64> {
     Ok(sqlx::query_scalar!("select count(*) from analytics_queue")

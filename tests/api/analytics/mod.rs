@@ -9,6 +9,7 @@ mod metrics;
 mod model_gate;
 mod names;
 mod property;
+mod queue_vacuum;
 
 pub use property::snapshot;
 mod retrain;
