@@ -208,7 +208,7 @@ const SCORING_INTERVAL: Duration = Duration::from_millis(250);
 /// walks the key from its oldest end, through all of them, to the first live row. Autovacuum
 /// visits a database at most once a minute, and not at all while its few workers are busy
 /// with large tables: in one minute of POST 1 @ 32 the queue gathered 160,000 dead rows and no
-/// autovacuum came, and a claim read 670 pages to find its first live rows, more with every
+/// autovacuum came, and a claim read 705 pages to find its first live rows, more with every
 /// second (docs/BENCHMARKS.md, "The analytics queue vacuumed by the LRS").
 pub fn spawn_queue_vacuum(pool: PgPool) -> tokio::task::JoinHandle<()> {
     let task = async move {
