@@ -69,8 +69,20 @@ impl Database {
 /// 96 ms compiling 174 functions to run for 2 ms: single-statement POSTs fell from about
 /// 3,500 to 216 statements/s (docs/BENCHMARKS.md, "`36d27c5`").
 pub fn session_options(options: PgConnectOptions) -> PgConnectOptions {
-    options.application_name("lrs").options([("jit", "off")])
+    options
+        .application_name(REQUEST_APPLICATION)
+        .options([("jit", "off")])
 }
+
+/// `application_name` of the sessions that serve requests (reads, documents, analytics
+/// queries). In `pg_stat_activity`, the LRS's sessions are told apart by it: these, the
+/// statement writers' ([`WRITER_APPLICATION`]) and the background work's
+/// ([`BACKGROUND_APPLICATION`]: analytics workers, scoring, queue vacuum, retraining).
+pub const REQUEST_APPLICATION: &str = "lrs";
+/// `application_name` of the statement writers' sessions (`store::statements::writer_pool`).
+pub const WRITER_APPLICATION: &str = "lrs-writer";
+/// `application_name` of the background work's sessions.
+pub const BACKGROUND_APPLICATION: &str = "lrs-background";
 
 pub fn cluster_options(config: &Config) -> ClusterOptions {
     ClusterOptions {

@@ -39,10 +39,16 @@ impl Application {
         tracing::debug!(connections = warmed, "database connections warmed");
         let authenticator = Authenticator::new(pool.clone());
         // Background work gets connections of its own, so that it never waits for (or makes
-        // requests wait for) the request pool.
+        // requests wait for) the request pool. Named apart in `pg_stat_activity`, as the
+        // statement writers are: the analytics' share of the database's work can be told from
+        // the requests'.
         let background_pool = PgPoolOptions::new()
             .max_connections(4 + u32::try_from(config.analytics_workers).unwrap_or(1))
-            .connect_lazy_with((*pool.connect_options()).clone());
+            .connect_lazy_with(
+                (*pool.connect_options())
+                    .clone()
+                    .application_name(crate::database::BACKGROUND_APPLICATION),
+            );
         let mut background = vec![authenticator.spawn_revocation_listener(background_pool.clone())];
         if config.analytics_worker {
             for index in 0..config.analytics_workers {

@@ -7,6 +7,7 @@ use lrs::analytics::simulator::{SimulationConfig, stream};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
+use crate::cpu::Snapshot;
 use crate::server::{key, secret};
 use crate::stats::{Phase, histogram, record};
 
@@ -102,7 +103,13 @@ pub async fn setup(url: &str, pool: &PgPool, learners: usize) -> anyhow::Result<
 /// disturbance anywhere on the machine the figure; of 100 it is the second slowest.
 pub const REQUESTS: usize = 100;
 
-pub async fn measure(url: &str, course: &str, requests: usize) -> anyhow::Result<Phase> {
+pub async fn measure(
+    url: &str,
+    course: &str,
+    requests: usize,
+    pool: &PgPool,
+    lrs_pid: Option<u32>,
+) -> anyhow::Result<Phase> {
     let client = crate::ingest::client(1);
     let course_param: String = form_urlencoded::byte_serialize(course.as_bytes()).collect();
     let list = format!("{url}/analytics/courses/learners?course={course_param}&limit=10000");
@@ -125,6 +132,7 @@ pub async fn measure(url: &str, course: &str, requests: usize) -> anyhow::Result
     let first = fetch().await?;
     let listed = check_list(&first)?;
     let mut hist = histogram();
+    let cpu = Snapshot::take(pool, lrs_pid).await;
     let started = Instant::now();
     let mut last = bytes::Bytes::new();
     for _ in 0..requests {
@@ -140,6 +148,12 @@ pub async fn measure(url: &str, course: &str, requests: usize) -> anyhow::Result
         );
         last = bytes;
     }
+    let elapsed = started.elapsed();
+    // Per list request, not per learner listed.
+    let cpu = match cpu {
+        Some(since) => since.until_now(pool, requests as u64).await,
+        None => None,
+    };
     anyhow::ensure!(
         check_list(&last)? == listed,
         "the last list differs in length"
@@ -148,11 +162,12 @@ pub async fn measure(url: &str, course: &str, requests: usize) -> anyhow::Result
         &format!("list {listed} learners with metrics and risk"),
         listed,
         requests as u64,
-        started.elapsed(),
+        elapsed,
         &hist,
         0,
     );
     phase.items_per_second = listed as f64;
+    phase.cpu = cpu;
     Ok(phase)
 }
 

@@ -19,6 +19,7 @@
 //! It prints a table and writes the figures as JSON. See docs/BENCHMARKS.md.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod cpu;
 mod data;
 mod freshness;
 mod ingest;

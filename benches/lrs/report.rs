@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::Args;
+use crate::cpu::Share;
 use crate::data::Templates;
 use crate::server::Server;
 use crate::stats::Phase;
@@ -32,9 +33,14 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             Server::start(args.data_dir.clone(), args.pool_size)?
         }
     };
+    // Named, so that the CPU its sessions use is told from the LRS's (`cpu.rs`).
+    let options = server
+        .database_url
+        .parse::<PgConnectOptions>()?
+        .application_name(crate::cpu::BENCH_APPLICATION);
     let pool = PgPoolOptions::new()
         .max_connections(40)
-        .connect(&server.database_url)
+        .connect_with(options)
         .await?;
     let peak_rss = Arc::new(AtomicU64::new(0));
     let sampler = server.pid.map(|pid| {
@@ -60,7 +66,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let url = server.url.clone();
 
     if args.runs("ingest") || args.runs("raw") {
-        phases.extend(rounds::write_phases(&args, &url, &pool, &templates, &mut notes).await?);
+        phases.extend(
+            rounds::write_phases(&args, &url, &pool, &templates, server.pid, &mut notes).await?,
+        );
     }
     let max_rate = phases
         .iter()
@@ -75,7 +83,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         );
         let course = learners::setup(&url, &pool, args.course_learners).await?;
         settle_store(&pool).await?;
-        phases.push(learners::measure(&url, &course, learners::REQUESTS).await?);
+        phases.push(learners::measure(&url, &course, learners::REQUESTS, &pool, server.pid).await?);
     }
     let mut sustained_rate: Option<f64> = None;
     if args.runs("queries") {
@@ -249,6 +257,7 @@ fn print_table(
             }
         );
     }
+    print_cpu(phases);
     println!();
     for (what, value) in notes {
         println!("{what}: {value}");
@@ -259,6 +268,62 @@ fn print_table(
             println!("LRS process memory: peak RSS {peak:.0} MiB, final {rss:.0} MiB")
         }
         None => println!("LRS process memory: not measured (an LRS given by --url, without --pid)"),
+    }
+}
+
+/// The CPU table: for each phase that measured it, the CPU time each party spent per item
+/// (statement, row, or list request); the JSON has each party's share of the machine too.
+fn print_cpu(phases: &[Phase]) {
+    let measured: Vec<&Phase> = phases.iter().filter(|p| p.cpu.is_some()).collect();
+    if measured.is_empty() {
+        return;
+    }
+    println!();
+    println!(
+        "CPU time per item, in µs: the LRS process; PostgreSQL's statement writers, background \
+         (analytics), the bench's raw sessions, the rest of PostgreSQL; the bench client; \
+         everything else; idle"
+    );
+    let columns = [
+        "LRS",
+        "PG writes",
+        "PG bg",
+        "PG raw",
+        "PG rest",
+        "client",
+        "other",
+        "idle",
+    ];
+    print!("{:<80}", "phase");
+    for c in columns {
+        print!(" {c:>9}");
+    }
+    println!();
+    println!("{}", "-".repeat(80 + 10 * columns.len()));
+    for p in measured {
+        let Some(cpu) = p.cpu else { continue };
+        let rest = Share {
+            share: cpu.postgres_requests.share + cpu.postgres_server.share,
+            us_per_item: cpu.postgres_requests.us_per_item + cpu.postgres_server.us_per_item,
+        };
+        print!("{:<80}", p.name);
+        let cells = [
+            cpu.lrs,
+            Some(cpu.postgres_writes),
+            Some(cpu.postgres_background),
+            Some(cpu.postgres_bench),
+            Some(rest),
+            Some(cpu.client),
+            Some(cpu.other),
+            Some(cpu.idle),
+        ];
+        for cell in cells {
+            match cell {
+                Some(s) => print!(" {:>9.0}", s.us_per_item),
+                None => print!(" {:>9}", "-"),
+            }
+        }
+        println!();
     }
 }
 

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
+use crate::cpu::{self, CpuUse, Share, Snapshot};
 use crate::data::Templates;
 use crate::raw::Method;
 use crate::stats::Phase;
@@ -28,6 +29,7 @@ pub async fn write_phases(
     url: &str,
     pool: &PgPool,
     templates: &Arc<Templates>,
+    lrs_pid: Option<u32>,
     notes: &mut Vec<(String, Value)>,
 ) -> anyhow::Result<Vec<Phase>> {
     let configs: Vec<(usize, usize)> = CONFIGS
@@ -51,9 +53,11 @@ pub async fn write_phases(
             let mut lrs = None;
             if args.runs("ingest") {
                 eprintln!("ingest: POST {batch} @ {connections} (round {round} of {rounds})...");
+                let cpu = Snapshot::take(pool, lrs_pid).await;
                 let mut phase =
                     ingest::post_phase(url, templates.clone(), batch, connections, args.phase())
                         .await;
+                phase.cpu = cpu_until_now(cpu, pool, phase.items).await;
                 phase.name = tag(phase.name);
                 let settled = learners::settle(pool).await?;
                 notes.push((
@@ -70,9 +74,11 @@ pub async fn write_phases(
             let mut baselines = Vec::new();
             if args.runs("raw") {
                 for method in [plain(batch), Method::WithTerms(batch)] {
+                    let cpu = Snapshot::take(pool, lrs_pid).await;
                     let mut phase =
                         raw::phase(pool, templates.clone(), method, connections, args.phase())
                             .await;
+                    phase.cpu = cpu_until_now(cpu, pool, phase.items).await;
                     phase.name = tag(phase.name);
                     eprintln!("{}: {:.0} rows/s", phase.name, phase.items_per_second);
                     baselines.push(phase);
@@ -93,8 +99,10 @@ pub async fn write_phases(
         }
         // COPY has no LRS counterpart: once is enough.
         if round == 1 && args.runs("raw") {
-            let phase =
+            let cpu = Snapshot::take(pool, lrs_pid).await;
+            let mut phase =
                 raw::phase(pool, templates.clone(), Method::Copy(1000), 4, args.phase()).await;
+            phase.cpu = cpu_until_now(cpu, pool, phase.items).await;
             eprintln!("{}: {:.0} rows/s", phase.name, phase.items_per_second);
             phases.push(phase);
         }
@@ -169,7 +177,40 @@ fn median_phase(name: &str, rounds: &[&Phase]) -> Phase {
         errors: rounds.iter().map(|p| p.errors).sum(),
         ratio_to_raw: of(&|p| p.ratio_to_raw),
         ratio_to_raw_with_terms: of(&|p| p.ratio_to_raw_with_terms),
+        cpu: median_cpu(rounds),
     }
+}
+
+/// The median of each party's share and CPU time per item over the rounds that measured them.
+fn median_cpu(rounds: &[&Phase]) -> Option<CpuUse> {
+    let measured: Vec<&CpuUse> = rounds.iter().filter_map(|p| p.cpu.as_ref()).collect();
+    if measured.is_empty() {
+        return None;
+    }
+    let of = |pick: &dyn Fn(&CpuUse) -> Option<Share>| {
+        let shares: Vec<Share> = measured.iter().filter_map(|c| pick(c)).collect();
+        Some(Share {
+            share: median(shares.iter().map(|s| s.share))?,
+            us_per_item: median(shares.iter().map(|s| s.us_per_item))?,
+        })
+    };
+    let each = |pick: &dyn Fn(&CpuUse) -> Share| of(&|c| Some(pick(c))).unwrap_or_default();
+    Some(cpu::CpuUse {
+        lrs: of(&|c| c.lrs),
+        postgres: each(&|c| c.postgres),
+        postgres_writes: each(&|c| c.postgres_writes),
+        postgres_background: each(&|c| c.postgres_background),
+        postgres_requests: each(&|c| c.postgres_requests),
+        postgres_bench: each(&|c| c.postgres_bench),
+        postgres_server: each(&|c| c.postgres_server),
+        client: each(&|c| c.client),
+        other: each(&|c| c.other),
+        idle: each(&|c| c.idle),
+    })
+}
+
+async fn cpu_until_now(since: Option<Snapshot>, pool: &PgPool, items: u64) -> Option<CpuUse> {
+    since?.until_now(pool, items).await
 }
 
 fn median(values: impl Iterator<Item = f64>) -> Option<f64> {

@@ -5,6 +5,8 @@ use std::time::Duration;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
+use crate::cpu::CpuUse;
+
 /// Latencies in microseconds.
 pub fn histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 600_000_000, 3).expect("histogram bounds")
@@ -33,6 +35,9 @@ pub struct Phase {
     /// LRS rate / raw rate of the same rows written with their term rows (the query index the
     /// LRS maintains): the LRS's overhead beyond what its schema asks of the database.
     pub ratio_to_raw_with_terms: Option<f64>,
+    /// Where the machine's CPU went during the phase (`cpu.rs`), where it was measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<CpuUse>,
 }
 
 impl Phase {
@@ -60,6 +65,7 @@ impl Phase {
             errors,
             ratio_to_raw: None,
             ratio_to_raw_with_terms: None,
+            cpu: None,
         }
     }
 }
