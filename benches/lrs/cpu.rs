@@ -12,6 +12,8 @@ use std::time::Instant;
 use serde::Serialize;
 use sqlx::PgPool;
 
+use crate::stats::Phase;
+
 /// `application_name` of the bench's own sessions (the raw phases), set on its pool.
 pub const BENCH_APPLICATION: &str = "lrs-bench";
 
@@ -74,6 +76,20 @@ pub struct CpuUse {
     pub client: Share,
     pub other: Share,
     pub idle: Share,
+}
+
+/// Runs a phase and records the CPU the machine spent while it ran, per item of the phase.
+pub async fn measured(
+    pool: &PgPool,
+    lrs_pid: Option<u32>,
+    phase: impl Future<Output = Phase>,
+) -> Phase {
+    let since = Snapshot::take(pool, lrs_pid).await;
+    let mut phase = phase.await;
+    if let Some(since) = since {
+        phase.cpu = since.until_now(pool, phase.items).await;
+    }
+    phase
 }
 
 impl Snapshot {

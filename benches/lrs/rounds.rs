@@ -13,7 +13,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::cpu::{self, CpuUse, Share, Snapshot};
+use crate::cpu::{self, CpuUse, Share};
 use crate::data::Templates;
 use crate::raw::Method;
 use crate::stats::Phase;
@@ -53,11 +53,12 @@ pub async fn write_phases(
             let mut lrs = None;
             if args.runs("ingest") {
                 eprintln!("ingest: POST {batch} @ {connections} (round {round} of {rounds})...");
-                let cpu = Snapshot::take(pool, lrs_pid).await;
-                let mut phase =
-                    ingest::post_phase(url, templates.clone(), batch, connections, args.phase())
-                        .await;
-                phase.cpu = cpu_until_now(cpu, pool, phase.items).await;
+                let mut phase = cpu::measured(
+                    pool,
+                    lrs_pid,
+                    ingest::post_phase(url, templates.clone(), batch, connections, args.phase()),
+                )
+                .await;
                 phase.name = tag(phase.name);
                 let settled = learners::settle(pool).await?;
                 notes.push((
@@ -74,11 +75,12 @@ pub async fn write_phases(
             let mut baselines = Vec::new();
             if args.runs("raw") {
                 for method in [plain(batch), Method::WithTerms(batch)] {
-                    let cpu = Snapshot::take(pool, lrs_pid).await;
-                    let mut phase =
-                        raw::phase(pool, templates.clone(), method, connections, args.phase())
-                            .await;
-                    phase.cpu = cpu_until_now(cpu, pool, phase.items).await;
+                    let mut phase = cpu::measured(
+                        pool,
+                        lrs_pid,
+                        raw::phase(pool, templates.clone(), method, connections, args.phase()),
+                    )
+                    .await;
                     phase.name = tag(phase.name);
                     eprintln!("{}: {:.0} rows/s", phase.name, phase.items_per_second);
                     baselines.push(phase);
@@ -99,10 +101,12 @@ pub async fn write_phases(
         }
         // COPY has no LRS counterpart: once is enough.
         if round == 1 && args.runs("raw") {
-            let cpu = Snapshot::take(pool, lrs_pid).await;
-            let mut phase =
-                raw::phase(pool, templates.clone(), Method::Copy(1000), 4, args.phase()).await;
-            phase.cpu = cpu_until_now(cpu, pool, phase.items).await;
+            let phase = cpu::measured(
+                pool,
+                lrs_pid,
+                raw::phase(pool, templates.clone(), Method::Copy(1000), 4, args.phase()),
+            )
+            .await;
             eprintln!("{}: {:.0} rows/s", phase.name, phase.items_per_second);
             phases.push(phase);
         }
@@ -207,10 +211,6 @@ fn median_cpu(rounds: &[&Phase]) -> Option<CpuUse> {
         other: each(&|c| c.other),
         idle: each(&|c| c.idle),
     })
-}
-
-async fn cpu_until_now(since: Option<Snapshot>, pool: &PgPool, items: u64) -> Option<CpuUse> {
-    since?.until_now(pool, items).await
 }
 
 fn median(values: impl Iterator<Item = f64>) -> Option<f64> {
