@@ -77,7 +77,8 @@ pub fn session_options(options: PgConnectOptions) -> PgConnectOptions {
 /// `application_name` of the sessions that serve requests (reads, documents, analytics
 /// queries). In `pg_stat_activity`, the LRS's sessions are told apart by it: these, the
 /// statement writers' ([`WRITER_APPLICATION`]) and the background work's
-/// ([`BACKGROUND_APPLICATION`]: analytics workers, scoring, queue vacuum, retraining).
+/// ([`BACKGROUND_APPLICATION`]: analytics workers, scoring, queue vacuum, retraining, the
+/// listener for credential revocations).
 pub const REQUEST_APPLICATION: &str = "lrs";
 /// `application_name` of the statement writers' sessions (`store::statements::writer_pool`).
 pub const WRITER_APPLICATION: &str = "lrs-writer";
