@@ -238,6 +238,11 @@ async fn memberships(
     readings: &[(i64, Classified)],
     course_ids: &HashMap<String, i64>,
 ) -> sqlx::Result<Vec<Vec<i64>>> {
+    let registrations: Vec<Uuid> = readings
+        .iter()
+        .filter_map(|(_, r)| r.registration)
+        .collect();
+    entities::lock_registrations(conn, &registrations).await?;
     let mut learned: Vec<(Uuid, i64)> = Vec::new();
     for (_, reading) in readings {
         if let (Some(registration), Some(course)) = (reading.registration, reading.courses.first())

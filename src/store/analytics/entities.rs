@@ -72,12 +72,52 @@ pub async fn upsert_courses(
     )
     .fetch_all(&mut *conn)
     .await?;
+    let mut found: Vec<(Vec<u8>, i64)> = rows.into_iter().map(|r| (r.iri_sha, r.id)).collect();
+    let missing = missing_keys(&shas, &found);
+    if !missing.is_empty() {
+        let late = sqlx::query!(
+            r#"select id, iri_sha from courses where iri_sha = any($1)"#,
+            &missing
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        found.extend(late.into_iter().map(|r| (r.iri_sha, r.id)));
+    }
     let names: Vec<&str> = merged.iter().map(|c| c.0.as_str()).collect();
-    Ok(ids_by_name(
-        &shas,
+    complete(
+        ids_by_name(&shas, &names, found.into_iter()),
         &names,
-        rows.into_iter().map(|r| (r.iri_sha, r.id)),
-    ))
+        "course",
+    )
+}
+
+/// The keys that the upsert returned no id for: rows another transaction inserted after this
+/// statement's snapshot was taken. Its `on conflict do nothing` waited for that transaction
+/// and skipped them, and its own `select` cannot see them (they are newer than its
+/// snapshot). Under READ COMMITTED the next statement has a new snapshot and does: these are
+/// read again. Without that second read, four workers applying the first statements of a new
+/// course at once lost about half of them from the metrics.
+fn missing_keys(shas: &[Vec<u8>], found: &[(Vec<u8>, i64)]) -> Vec<Vec<u8>> {
+    shas.iter()
+        .filter(|sha| !found.iter().any(|(f, _)| f == *sha))
+        .cloned()
+        .collect()
+}
+
+/// Every name must have an id: a name left out would silently drop its statements from the
+/// analytics (and their queue rows with them). Failing the batch instead sends it back to the
+/// queue, to be retried one statement at a time and recorded as failed if it still fails.
+fn complete(
+    ids: HashMap<String, i64>,
+    names: &[&str],
+    what: &str,
+) -> sqlx::Result<HashMap<String, i64>> {
+    if let Some(name) = names.iter().find(|n| !ids.contains_key(**n)) {
+        return Err(sqlx::Error::Protocol(format!(
+            "the {what} {name:?} has no id after its upsert"
+        )));
+    }
+    Ok(ids)
 }
 
 /// Ids by the name the caller used, from rows keyed by the hash of that name: the stored text
@@ -162,12 +202,54 @@ pub async fn upsert_learners(
     )
     .fetch_all(&mut *conn)
     .await?;
+    let mut found: Vec<(Vec<u8>, i64)> = rows.into_iter().map(|r| (r.ifi_sha, r.id)).collect();
+    // As for courses (see `missing_keys`).
+    let missing = missing_keys(&shas, &found);
+    if !missing.is_empty() {
+        let late = sqlx::query!(
+            r#"select id, ifi_sha from learners where ifi_sha = any($1)"#,
+            &missing
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        found.extend(late.into_iter().map(|r| (r.ifi_sha, r.id)));
+    }
     let names: Vec<&str> = merged.iter().map(|l| l.ifi.as_str()).collect();
-    Ok(ids_by_name(
-        &shas,
+    complete(
+        ids_by_name(&shas, &names, found.into_iter()),
         &names,
-        rows.into_iter().map(|r| (r.ifi_sha, r.id)),
-    ))
+        "learner",
+    )
+}
+
+/// Advisory-lock class of a registration (the second key is a hash of it).
+const REGISTRATION_LOCK: i32 = 7_301;
+
+/// Serialises the workers' use of these registrations until the transaction ends.
+///
+/// A statement whose registration names no known course yet is parked, and a worker that
+/// learns the registration's course takes the parked statements back. Without a lock, the
+/// park of one worker and the learning of another could each miss the other's uncommitted
+/// row, and the parked statement stayed parked for ever. Taken in a fixed order (by key), so
+/// two workers cannot deadlock on them.
+pub async fn lock_registrations(
+    conn: &mut PgConnection,
+    registrations: &[Uuid],
+) -> sqlx::Result<()> {
+    if registrations.is_empty() {
+        return Ok(());
+    }
+    sqlx::query!(
+        r#"select count(*) as "locked!" from (
+               select pg_advisory_xact_lock($1, k)
+               from (select distinct hashtext(r::text) as k from unnest($2::uuid[]) as r order by k) keys
+           ) taken"#,
+        REGISTRATION_LOCK,
+        registrations
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Records registration → course pairs; returns the registrations that were new (their

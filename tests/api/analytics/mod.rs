@@ -8,6 +8,7 @@ mod list_pages;
 mod metrics;
 mod model_gate;
 mod names;
+mod parallel;
 mod property;
 mod queue_vacuum;
 
