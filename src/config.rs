@@ -18,6 +18,7 @@
 //! | `LRS_MAX_STATEMENTS_IN_FLIGHT` | 200 per CPU | statements written at once (further writes wait) |
 //! | `LRS_STATEMENT_WRITERS` | one per CPU | group-commit writers: small POSTs/PUTs waiting together share one transaction |
 //! | `LRS_SHUTDOWN_TIMEOUT_SECS` | 30 | grace period for in-flight requests on SIGTERM |
+//! | `LRS_BODY_TIMEOUT_SECS` | 20 | time a request body may take, plus 1 s per 500 bytes received (408 beyond) |
 //! | `LRS_PG_BIN_DIR` | searched | directory holding `initdb` and `postgres` |
 //! | `LRS_PG_USER` | `postgres`, else `nobody` | OS user running the embedded cluster when the LRS runs as root |
 //! | `LRS_PG_SHARED_BUFFERS` | a quarter of the memory, 128MB to 8GB | `shared_buffers` of the embedded cluster |
@@ -58,6 +59,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
 pub const DEFAULT_POOL_SIZE: u32 = 16;
 pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 30;
+pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 20;
 pub const DEFAULT_AUTHORITY_HOMEPAGE: &str = "http://lrs.localhost";
 
 /// Log output format.
@@ -152,6 +154,12 @@ pub struct Config {
     /// Seconds in-flight requests get to finish after SIGTERM/SIGINT.
     #[arg(long, env = "LRS_SHUTDOWN_TIMEOUT_SECS", default_value_t = DEFAULT_SHUTDOWN_TIMEOUT_SECS, global = true)]
     pub shutdown_timeout_secs: u64,
+
+    /// Seconds a request body may take to arrive, extended by one second per 500 bytes
+    /// received: a sender slower than that (a slow-body attack) gets 408 and its connection is
+    /// closed, instead of holding it open indefinitely.
+    #[arg(long, env = "LRS_BODY_TIMEOUT_SECS", default_value_t = DEFAULT_BODY_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub body_timeout_secs: u64,
 
     /// Directory holding the PostgreSQL server binaries (`initdb`, `postgres`); searched when unset.
     #[arg(long, env = "LRS_PG_BIN_DIR", global = true)]
@@ -282,6 +290,7 @@ impl Default for Config {
             statement_writers: 0,
             workers: None,
             shutdown_timeout_secs: DEFAULT_SHUTDOWN_TIMEOUT_SECS,
+            body_timeout_secs: DEFAULT_BODY_TIMEOUT_SECS,
             pg_bin_dir: None,
             pg_user: None,
             pg_shared_buffers: None,

@@ -89,6 +89,7 @@ impl Application {
             statement_pool,
             authenticator,
             max_body_bytes: config.max_body_bytes,
+            body_timeout: std::time::Duration::from_secs(config.body_timeout_secs),
             max_document_bytes: config.max_document_bytes,
             authority_homepage: config.authority_homepage.clone(),
             clock: Default::default(),
@@ -96,6 +97,7 @@ impl Application {
             write_gate: WriteGate::new(config.statements_in_flight()),
             group_commit,
             analytics: config.analytics(),
+            bootstrap_key: config.admin_key.clone(),
         });
         let limit = config.max_body_bytes;
         let openapi = http::openapi::openapi();
@@ -103,9 +105,14 @@ impl Application {
 
         let server = HttpServer::new(move || {
             App::new()
+                // Innermost: runs after the version check and the alternate syntax's rewrite,
+                // before any handler reads a body.
+                .wrap(from_fn(http::authenticate))
                 .wrap(http::json_errors())
                 .wrap(from_fn(version::require_version))
                 .wrap(from_fn(http::alternate_syntax))
+                // Outside the alternate syntax, which reads its form body itself.
+                .wrap(from_fn(http::body_deadline))
                 .wrap(from_fn(http::consistent_through))
                 .wrap(http::cors())
                 .wrap(from_fn(http::request_log))

@@ -43,7 +43,8 @@ impl Authenticator {
         secret::warm_up();
         Authenticator {
             pool,
-            cache: VerificationCache::default(),
+            // Trusted once the revocation listener is up (`spawn_revocation_listener`).
+            cache: VerificationCache::untrusted(),
             verifying: Arc::new(tokio::sync::Semaphore::new(crate::config::cpus())),
         }
     }
@@ -63,6 +64,9 @@ impl Authenticator {
         if let Some(principal) = self.cache.get(&fingerprint) {
             return Ok(principal);
         }
+        // Read before the row: a revocation committed after this point clears the cache, and
+        // this verification's result is then not cached (see `cache`).
+        let generation = self.cache.generation();
         let row = store::credentials::find_active(&self.pool, key)
             .await
             .map_err(|e| anyhow::Error::new(e).context("looking up a credential"))?;
@@ -84,7 +88,8 @@ impl Authenticator {
                     scopes: Scopes::from_stored(&row.scopes),
                     authority: row.authority,
                 });
-                self.cache.insert(fingerprint, principal.clone());
+                self.cache
+                    .insert_if_current(generation, fingerprint, principal.clone());
                 Ok(principal)
             }
             _ => Err(AuthError::Invalid),
@@ -97,36 +102,51 @@ impl Authenticator {
     }
 
     /// Listens for credential changes announced by any LRS process sharing the database and
-    /// drops the cache when one arrives (or when the listening connection had to reconnect and
-    /// may have missed one).
+    /// drops the cache when one arrives. The cache is trusted only while the listening
+    /// connection is up: from its loss until it listens again, notices may be missed, so every
+    /// request is verified against the database meanwhile.
     pub fn spawn_revocation_listener(&self, pool: PgPool) -> tokio::task::JoinHandle<()> {
         let cache = self.cache.clone();
         let task = async move {
-            let mut listener = match PgListener::connect_with(&pool).await {
-                Ok(listener) => listener,
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot listen for credential revocations");
+            loop {
+                if pool.is_closed() {
                     return;
                 }
-            };
-            if let Err(e) = listener.listen(store::credentials::CHANGED_CHANNEL).await {
-                tracing::error!(error = %e, "cannot listen for credential revocations");
-                return;
-            }
-            loop {
-                match listener.try_recv().await {
-                    Ok(Some(_)) => cache.clear(),
-                    // None: the connection was lost and re-established; notices may be lost.
-                    Ok(None) => cache.clear(),
-                    Err(_) if pool.is_closed() => return,
+                match listen(&pool, &cache).await {
+                    Ok(()) => return,
                     Err(e) => {
-                        tracing::warn!(error = %e, "credential listener failed; retrying");
-                        cache.clear();
+                        cache.set_listening(false);
+                        tracing::warn!(error = %e, "credential listener failed; retrying in 1 s");
                         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                     }
                 }
             }
         };
         tokio::spawn(task.instrument(tracing::info_span!("credential_listener")))
+    }
+}
+
+/// Listens until the pool closes (Ok) or the connection fails (Err). sqlx's listener would
+/// reconnect by itself and tell of the loss only afterwards, while the cache went on being
+/// trusted with nothing listening: here a loss is reported at once (`eager_reconnect` off),
+/// and the cache is trusted again only once a new connection listens.
+async fn listen(pool: &PgPool, cache: &VerificationCache) -> anyhow::Result<()> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.eager_reconnect(false);
+    listener.listen(store::credentials::CHANGED_CHANNEL).await?;
+    cache.set_listening(true);
+    loop {
+        match listener.try_recv().await {
+            Ok(Some(_)) => cache.clear(),
+            Ok(None) => {
+                cache.set_listening(false);
+                anyhow::bail!("the listening connection was lost");
+            }
+            Err(_) if pool.is_closed() => return Ok(()),
+            Err(e) => {
+                cache.set_listening(false);
+                return Err(e.into());
+            }
+        }
     }
 }

@@ -15,9 +15,11 @@
 
 mod account;
 mod binaries;
+mod log;
 pub mod memory;
 mod pidfile;
 mod postmaster;
+mod supervisor;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -28,8 +30,10 @@ use nix::fcntl::{Flock, FlockArg};
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 
+use self::log::RotatingLog;
 use self::pidfile::PostmasterState;
 use self::postmaster::{Postmaster, ServerSpec};
+use self::supervisor::Supervisor;
 
 /// Name of the superuser role and of the LRS database in an embedded cluster.
 pub const DB_NAME: &str = "lrs";
@@ -63,7 +67,8 @@ pub enum Ownership {
 /// A running embedded cluster, owned by this process or attached to.
 pub struct Cluster {
     socket_dir: PathBuf,
-    postmaster: Option<Postmaster>,
+    /// Keeps the postmaster this process started running ([`supervisor`]).
+    supervisor: Option<Supervisor>,
     _lock: Option<Flock<File>>,
 }
 
@@ -99,7 +104,7 @@ impl Cluster {
                 tracing::info!(dir = %data_dir.display(), "attaching to the cluster of the running LRS");
                 return Ok(Cluster {
                     socket_dir,
-                    postmaster: None,
+                    supervisor: None,
                     _lock: None,
                 });
             }
@@ -149,85 +154,46 @@ impl Cluster {
             }
         }
 
-        let postmaster = Postmaster::spawn(&ServerSpec {
-            bin_dir: &bin_dir,
-            pgdata: &pgdata,
-            socket_dir: &socket_dir,
+        let spec = ServerSpec {
+            bin_dir,
+            pgdata,
+            socket_dir: socket_dir.clone(),
             port: PORT,
-            account: account.as_ref(),
-            log: &log,
+            account,
+            log: log.clone(),
             durable: options.durable,
-            shared_buffers: &memory::shared_buffers(options.shared_buffers.as_deref()),
-        })?;
-        tracing::info!(pid = postmaster.pid, socket = %socket_dir.display(), "embedded PostgreSQL started");
-        let cluster = Cluster {
-            socket_dir,
-            postmaster: Some(postmaster),
-            _lock: Some(lock),
+            shared_buffers: memory::shared_buffers(options.shared_buffers.as_deref()),
         };
-        cluster.wait_ready(&log)?;
-        Ok(cluster)
+        let server_log = RotatingLog::open(&log)?;
+        let postmaster = Postmaster::spawn(&spec, &server_log)?;
+        tracing::info!(pid = postmaster.pid, socket = %socket_dir.display(), "embedded PostgreSQL started");
+        if let Err(e) = connect_when_ready(&postmaster, &socket_dir, &log) {
+            postmaster.stop(STOP_PATIENCE);
+            return Err(e);
+        }
+        Ok(Cluster {
+            socket_dir,
+            supervisor: Some(Supervisor::start(spec, server_log, postmaster)?),
+            _lock: Some(lock),
+        })
+    }
+
+    /// How many times the supervisor started the server again after it died.
+    pub fn restarts(&self) -> u64 {
+        self.supervisor.as_ref().map_or(0, Supervisor::restarts)
     }
 
     /// Connection options for a database of this cluster.
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
-        PgConnectOptions::new()
-            .socket(&self.socket_dir)
-            .port(PORT)
-            .username(DB_NAME)
-            .database(database)
-    }
-
-    /// Waits until the server accepts connections, then creates the LRS database if needed.
-    fn wait_ready(&self, log: &Path) -> anyhow::Result<()> {
-        // Runs on a blocking-pool thread, which may block on the runtime it belongs to.
-        let runtime = tokio::runtime::Handle::current();
-        let deadline = Instant::now() + READY_TIMEOUT;
-        let mut conn = loop {
-            if let Some(status) = self.postmaster.as_ref().and_then(Postmaster::try_exited) {
-                bail!(
-                    "PostgreSQL exited during start-up ({status}); last lines of {}:\n{}",
-                    log.display(),
-                    postmaster::tail(log, 20)
-                );
-            }
-            match runtime.block_on(PgConnection::connect_with(
-                &self.connect_options("postgres"),
-            )) {
-                Ok(conn) => break conn,
-                Err(e) if Instant::now() > deadline => {
-                    return Err(e).context(format!(
-                        "PostgreSQL did not accept connections within {READY_TIMEOUT:?}; see {}",
-                        log.display()
-                    ));
-                }
-                Err(_) => std::thread::sleep(Duration::from_millis(100)),
-            }
-        };
-        runtime.block_on(async {
-            let exists: bool =
-                sqlx::query_scalar("select exists(select 1 from pg_database where datname = $1)")
-                    .bind(DB_NAME)
-                    .fetch_one(&mut conn)
-                    .await?;
-            if !exists {
-                // DB_NAME is a constant; CREATE DATABASE takes no bind parameters.
-                sqlx::query("create database lrs")
-                    .execute(&mut conn)
-                    .await?;
-            }
-            conn.close().await
-        })?;
-        Ok(())
+        connect_options_at(&self.socket_dir, database)
     }
 
     /// Stops the cluster if this process started it (fast shutdown: open transactions are
     /// rolled back, committed data is safe).
     pub async fn stop(mut self) {
-        if let Some(postmaster) = self.postmaster.take() {
-            let pid = postmaster.pid;
-            let _ = tokio::task::spawn_blocking(move || postmaster.stop(STOP_PATIENCE)).await;
-            tracing::info!(pid, "embedded PostgreSQL stopped");
+        if let Some(mut supervisor) = self.supervisor.take() {
+            let _ = tokio::task::spawn_blocking(move || supervisor.stop(STOP_PATIENCE)).await;
+            tracing::info!("embedded PostgreSQL stopped");
         }
     }
 }
@@ -235,10 +201,65 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         // Normally `stop` ran already; this covers error paths.
-        if let Some(postmaster) = self.postmaster.take() {
-            postmaster.stop(STOP_PATIENCE);
+        if let Some(mut supervisor) = self.supervisor.take() {
+            supervisor.stop(STOP_PATIENCE);
         }
     }
+}
+
+fn connect_options_at(socket_dir: &Path, database: &str) -> PgConnectOptions {
+    PgConnectOptions::new()
+        .socket(socket_dir)
+        .port(PORT)
+        .username(DB_NAME)
+        .database(database)
+}
+
+/// Waits until the server accepts connections, then creates the LRS database if needed.
+fn connect_when_ready(
+    postmaster: &Postmaster,
+    socket_dir: &Path,
+    log: &Path,
+) -> anyhow::Result<()> {
+    // Runs on a blocking-pool thread, which may block on the runtime it belongs to.
+    let runtime = tokio::runtime::Handle::current();
+    let deadline = Instant::now() + READY_TIMEOUT;
+    let mut conn = loop {
+        if let Some(status) = postmaster.try_exited() {
+            bail!(
+                "PostgreSQL exited during start-up ({status}); last lines of {}:\n{}",
+                log.display(),
+                postmaster::tail(log, 20)
+            );
+        }
+        match runtime.block_on(PgConnection::connect_with(&connect_options_at(
+            socket_dir, "postgres",
+        ))) {
+            Ok(conn) => break conn,
+            Err(e) if Instant::now() > deadline => {
+                return Err(e).context(format!(
+                    "PostgreSQL did not accept connections within {READY_TIMEOUT:?}; see {}",
+                    log.display()
+                ));
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
+    };
+    runtime.block_on(async {
+        let exists: bool =
+            sqlx::query_scalar("select exists(select 1 from pg_database where datname = $1)")
+                .bind(DB_NAME)
+                .fetch_one(&mut conn)
+                .await?;
+        if !exists {
+            // DB_NAME is a constant; CREATE DATABASE takes no bind parameters.
+            sqlx::query("create database lrs")
+                .execute(&mut conn)
+                .await?;
+        }
+        conn.close().await
+    })?;
+    Ok(())
 }
 
 /// Takes the data directory's lock; None when another process holds it.

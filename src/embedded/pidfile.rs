@@ -41,6 +41,13 @@ pub fn inspect(pgdata: &Path) -> PostmasterState {
     }
 }
 
+/// The server's status line in `postmaster.pid` (`starting`, `ready`, `stopping`, ...): the
+/// eighth line, written by PostgreSQL 10 and later.
+pub fn status(pgdata: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(pgdata.join("postmaster.pid")).ok()?;
+    text.lines().nth(7).map(|line| line.trim().to_owned())
+}
+
 fn is_alive(pid: i32) -> bool {
     // EPERM means the process exists but belongs to another user.
     matches!(kill(Pid::from_raw(pid), None), Ok(()) | Err(Errno::EPERM))

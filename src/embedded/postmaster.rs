@@ -19,6 +19,7 @@ use anyhow::{Context, bail};
 
 use super::account::Account;
 use super::binaries;
+use super::log::RotatingLog;
 
 /// Runs `command` as `account` (when given).
 fn as_account(command: &mut Command, account: Option<&Account>) {
@@ -67,18 +68,20 @@ pub fn initdb(
     Ok(())
 }
 
-/// Settings for one server start.
-pub struct ServerSpec<'a> {
-    pub bin_dir: &'a Path,
-    pub pgdata: &'a Path,
-    pub socket_dir: &'a Path,
+/// Settings for one server start (kept by the supervisor to start the server again).
+#[derive(Debug, Clone)]
+pub struct ServerSpec {
+    pub bin_dir: PathBuf,
+    pub pgdata: PathBuf,
+    pub socket_dir: PathBuf,
     pub port: u16,
-    pub account: Option<&'a Account>,
-    pub log: &'a Path,
+    pub account: Option<Account>,
+    /// `postgres.log`, for error messages (the server writes to it through [`RotatingLog`]).
+    pub log: PathBuf,
     /// false trades crash safety for speed (fsync off): only for throwaway test clusters.
     pub durable: bool,
     /// PostgreSQL's `shared_buffers` ("2048MB").
-    pub shared_buffers: &'a str,
+    pub shared_buffers: String,
 }
 
 /// A running postmaster.
@@ -88,23 +91,24 @@ pub struct Postmaster {
 }
 
 impl Postmaster {
-    pub fn spawn(spec: &ServerSpec<'_>) -> anyhow::Result<Postmaster> {
+    pub fn spawn(spec: &ServerSpec, log: &RotatingLog) -> anyhow::Result<Postmaster> {
+        let (stdout, stderr) = log.pipe()?;
         let mut command = Command::new(spec.bin_dir.join("postgres"));
         command
             .arg("-D")
-            .arg(spec.pgdata)
+            .arg(&spec.pgdata)
             .arg("-k")
-            .arg(spec.socket_dir)
+            .arg(&spec.socket_dir)
             .args(["-p", &spec.port.to_string()])
             .args(["-c", "listen_addresses="])
             .args(["-c", "unix_socket_permissions=0700"])
             .args(["-c", "max_connections=200"])
             .args(["-c", &format!("shared_buffers={}", spec.shared_buffers)])
             .stdin(Stdio::null())
-            .stdout(append(spec.log)?)
-            .stderr(append(spec.log)?)
+            .stdout(stdout)
+            .stderr(stderr)
             .process_group(0);
-        if spec.durable && binaries::has_library(spec.bin_dir, "pg_prewarm") {
+        if spec.durable && binaries::has_library(&spec.bin_dir, "pg_prewarm") {
             // autoprewarm records which pages are in shared_buffers (every 5 minutes and at
             // shutdown) and reads them back in the background after a start: without it, the
             // first queries after a restart read their pages from disk one by one
@@ -124,7 +128,7 @@ impl Postmaster {
                 command.args(["-c", setting]);
             }
         }
-        as_account(&mut command, spec.account);
+        as_account(&mut command, spec.account.as_ref());
         // SAFETY: the closure runs in the forked child before exec and only calls prctl(2) and
         // getppid(2), both async-signal-safe. It runs after the uid switch, which would
         // otherwise clear the parent-death signal.
@@ -176,6 +180,15 @@ impl Postmaster {
             Ok(Err(e)) => Some(e.to_string()),
             Err(mpsc::TryRecvError::Empty) => None,
             Err(mpsc::TryRecvError::Disconnected) => Some("exited".into()),
+        }
+    }
+
+    /// Blocks until the server exits; its exit status in words.
+    pub fn wait(&self) -> String {
+        match self.exited.recv() {
+            Ok(Ok(status)) => status.to_string(),
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => "exited".into(),
         }
     }
 

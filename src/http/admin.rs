@@ -142,7 +142,10 @@ pub async fn create_credential(
     params(("key" = String, Path, description = "the credential's key")),
     responses(
         (status = 204, description = "revoked"),
-        (status = 404, body = super::error::ErrorBody, description = "no active credential has this key")
+        (status = 401, body = super::error::ErrorBody),
+        (status = 403, body = super::error::ErrorBody),
+        (status = 404, body = super::error::ErrorBody, description = "no active credential has this key"),
+        (status = 409, body = super::error::ErrorBody, description = "the key is the start-up credential (`LRS_ADMIN_KEY`)")
     )
 )]
 #[delete("/credentials/{key}")]
@@ -152,6 +155,14 @@ pub async fn revoke_credential(
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::Admin)?;
+    if state.bootstrap_key.as_deref() == Some(key.as_str()) {
+        return Err(ApiError::Conflict(format!(
+            "'{key}' is the start-up credential (LRS_ADMIN_KEY): the server makes sure it exists \
+             at every start, and revoking it would lock out every admin using it until then. \
+             Unset LRS_ADMIN_KEY and LRS_ADMIN_SECRET and restart, then revoke it, or revoke \
+             it with `lrs credentials revoke`"
+        )));
+    }
     if !store::credentials::revoke(&state.pool, &key).await? {
         return Err(ApiError::NotFound(format!(
             "no active credential with key '{key}'"

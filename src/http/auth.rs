@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
@@ -55,30 +55,37 @@ fn unauthorized(message: &str) -> ApiError {
     ApiError::Unauthorized(message.to_owned())
 }
 
+/// Authenticates the value of an `Authorization` header (None: the request sent none).
+pub async fn authenticate_header(
+    state: Option<&AppState>,
+    header: Option<&header::HeaderValue>,
+) -> Result<Arc<Principal>, ApiError> {
+    let state =
+        state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
+    let value = header
+        .ok_or_else(|| unauthorized("this resource requires HTTP Basic authentication"))?
+        .to_str()
+        .map_err(|_| unauthorized("the Authorization header is not ASCII"))?;
+    let (key, secret) = parse_basic(value)?;
+    Ok(state.authenticator.authenticate(&key, &secret).await?)
+}
+
+/// The principal the `authenticate` middleware found; requests it did not see (none of the
+/// server's routes, but a route added outside its prefixes) are authenticated here.
 impl FromRequest for Authenticated {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Authenticated, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(found) = req.extensions().get::<Authenticated>() {
+            let found = found.clone();
+            return Box::pin(async move { Ok(found) });
+        }
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let header = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .map(|value| value.to_str().map(str::to_owned));
+        let header = req.headers().get(header::AUTHORIZATION).cloned();
         Box::pin(async move {
-            let state = state
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
-            let value = match header {
-                None => {
-                    return Err(unauthorized(
-                        "this resource requires HTTP Basic authentication",
-                    ));
-                }
-                Some(Err(_)) => return Err(unauthorized("the Authorization header is not ASCII")),
-                Some(Ok(value)) => value,
-            };
-            let (key, secret) = parse_basic(&value)?;
-            let principal = state.authenticator.authenticate(&key, &secret).await?;
+            let principal =
+                authenticate_header(state.as_deref().map(|s| &**s), header.as_ref()).await?;
             Ok(Authenticated(principal))
         })
     }

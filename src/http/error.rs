@@ -45,6 +45,8 @@ pub enum ApiError {
     #[error("{0}")]
     PreconditionFailed(String),
     #[error("{0}")]
+    RequestTimeout(String),
+    #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -66,8 +68,23 @@ impl ApiError {
         }
     }
 
+    /// A failure of the server. When its cause is that the database cannot be reached, the
+    /// client gets 503 with `Retry-After` instead of 500: nothing is wrong with the request,
+    /// and the same request will succeed once the database is back.
     pub fn internal(error: impl Into<anyhow::Error>) -> ApiError {
-        ApiError::Internal(error.into())
+        let error = error.into();
+        let outage = error
+            .chain()
+            .filter_map(|cause| cause.downcast_ref::<sqlx::Error>())
+            .any(is_outage);
+        if outage {
+            tracing::warn!(
+                error = format!("{error:#}"),
+                "the database cannot be reached"
+            );
+            return ApiError::Unavailable(DATABASE_UNAVAILABLE.into());
+        }
+        ApiError::Internal(error)
     }
 
     fn code(&self) -> &'static str {
@@ -80,6 +97,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::Conflict(_) => "conflict",
             ApiError::PreconditionFailed(_) => "precondition_failed",
+            ApiError::RequestTimeout(_) => "request_timeout",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Unavailable(_) => "unavailable",
@@ -110,6 +128,7 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -123,6 +142,9 @@ impl ResponseError for ApiError {
             tracing::error!(error = format!("{cause:#}"), "request failed");
         }
         let mut response = HttpResponse::build(self.status_code());
+        if let ApiError::Unavailable(_) = self {
+            response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS));
+        }
         if let ApiError::Unauthorized(_) = self {
             response.insert_header((
                 header::WWW_AUTHENTICATE,
@@ -133,12 +155,36 @@ impl ResponseError for ApiError {
     }
 }
 
+/// The message of a 503 caused by the database.
+const DATABASE_UNAVAILABLE: &str = "the database cannot be reached now; retry shortly";
+/// `Retry-After` of every 503, in seconds.
+const RETRY_AFTER_SECS: &str = "5";
+
+/// Whether an error says the database cannot be reached (down, restarting, refusing
+/// connections, or every connection busy), rather than anything about the request.
+pub fn is_outage(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_) => true,
+        // 08: connection exceptions; 57P01-57P03: the server is shutting down, crashed or
+        // starting; 53300: too many connections.
+        sqlx::Error::Database(e) => e.code().is_some_and(|code| {
+            code.starts_with("08") || code.starts_with("57P") || code == "53300"
+        }),
+        _ => false,
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> ApiError {
         match error {
             sqlx::Error::PoolTimedOut => {
                 ApiError::Unavailable("the database is overloaded; retry shortly".into())
             }
+            ref outage if is_outage(outage) => ApiError::internal(error),
             // Text the client sent that PostgreSQL cannot hold: the NUL character, in `text`
             // (22021) or as a `\u0000` escape in `jsonb` (22P05). The paths that must store
             // such text replace it first (`store::text`); anywhere else it is the client's
@@ -162,7 +208,7 @@ impl From<AuthError> for ApiError {
     fn from(error: AuthError) -> ApiError {
         match error {
             AuthError::Invalid => ApiError::Unauthorized("unknown key or wrong secret".into()),
-            AuthError::Internal(e) => ApiError::Internal(e),
+            AuthError::Internal(e) => ApiError::internal(e),
         }
     }
 }

@@ -9,18 +9,26 @@ use super::state::AppState;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Health {
-    /// Always `ok`.
+    /// `ok` (errors have the error body).
     status: &'static str,
 }
 
-/// Liveness: the process is up and serving HTTP.
-#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
+/// Health: the LRS can serve, i.e. the process answers HTTP and its database answers within
+/// 2 s. 503 while the database is down (an embedded cluster being restarted, say), so that a
+/// load balancer or an orchestrator can tell.
+#[utoipa::path(
+    tag = "operations",
+    responses(
+        (status = 200, body = Health),
+        (status = 503, body = super::error::ErrorBody, description = "the database does not answer")
+    )
+)]
 #[get("/health")]
-pub async fn health() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok" })
+pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    probe(&state.pool, std::time::Duration::from_secs(2)).await
 }
 
-/// Readiness: the database answers. 503 when it does not.
+/// Readiness: the database answers within 5 s. 503 when it does not.
 #[utoipa::path(
     tag = "operations",
     responses(
@@ -30,19 +38,27 @@ pub async fn health() -> HttpResponse {
 )]
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    probe(&state.pool, std::time::Duration::from_secs(5)).await
+}
+
+async fn probe(
+    pool: &sqlx::PgPool,
+    patience: std::time::Duration,
+) -> Result<HttpResponse, ApiError> {
     let probe = tokio::time::timeout(
-        std::time::Duration::from_secs(5),
-        sqlx::query_scalar!("select 1 as \"one!\"").fetch_one(&state.pool),
+        patience,
+        sqlx::query_scalar!("select 1 as \"one!\"").fetch_one(pool),
     )
     .await;
     match probe {
         Ok(Ok(_)) => Ok(HttpResponse::Ok().json(Health { status: "ok" })),
         Ok(Err(e)) => {
-            tracing::warn!(error = %e, "readiness probe failed");
+            tracing::warn!(error = %e, "health probe failed");
             Err(ApiError::Unavailable("the database is unreachable".into()))
         }
-        Err(_) => Err(ApiError::Unavailable(
-            "the database did not answer in 5 s".into(),
-        )),
+        Err(_) => Err(ApiError::Unavailable(format!(
+            "the database did not answer in {} s",
+            patience.as_secs()
+        ))),
     }
 }

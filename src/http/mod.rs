@@ -7,6 +7,8 @@ mod agents;
 mod alternate;
 mod analytics;
 pub mod auth;
+mod authenticate;
+mod body_deadline;
 pub mod clock;
 mod consistent;
 mod cors;
@@ -23,6 +25,8 @@ mod statements;
 pub mod version;
 
 pub use alternate::alternate_syntax;
+pub use authenticate::authenticate;
+pub use body_deadline::body_deadline;
 pub use consistent::consistent_through;
 pub use cors::cors;
 pub use json_errors::json_errors;

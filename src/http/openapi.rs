@@ -49,7 +49,74 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     let mut doc = ApiDoc::openapi();
     doc.merge(paths);
+    ErrorResponses.modify(&mut doc);
     doc
+}
+
+/// The error answers any operation can give, added to every operation that does not document
+/// them itself, so that the document lists every status a client may meet (a generated client
+/// otherwise fails on an "undocumented" 401): 400 (a malformed or unknown parameter), 401 and
+/// 403 where credentials are needed, 408 and 413 where there is a body, 503 (the database
+/// cannot be reached; with `Retry-After`). Each carries the JSON error body.
+struct ErrorResponses;
+
+impl Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::PathItem;
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let PathItem {
+                get,
+                put,
+                post,
+                delete,
+                head,
+                patch,
+                ..
+            } = item;
+            for operation in [get, put, post, delete, head, patch].into_iter().flatten() {
+                let secured = operation.security.is_some();
+                let with_body = operation.request_body.is_some();
+                let mut wanted = vec![(
+                    "400",
+                    "the request is malformed or names an unknown parameter",
+                )];
+                if secured {
+                    wanted.push(("401", "no credentials, an unknown key or a wrong secret"));
+                    wanted.push(("403", "the credential lacks the scope this operation needs"));
+                }
+                if with_body {
+                    wanted.push(("408", "the body did not arrive in time"));
+                    wanted.push(("413", "the body is larger than the server accepts"));
+                }
+                if path != "/xapi/about" {
+                    wanted.push((
+                        "503",
+                        "the database cannot be reached now; retry after the Retry-After seconds",
+                    ));
+                }
+                for (status, description) in wanted {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error_response(description).into());
+                }
+            }
+        }
+    }
+}
+
+fn error_response(description: &str) -> utoipa::openapi::Response {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build()
 }
 
 /// The methods a route serves, for the `Allow` header of a 405 (RFC 9110, 15.5.6), by the

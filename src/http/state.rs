@@ -12,6 +12,8 @@ pub struct AppState {
     pub authenticator: Authenticator,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Base time a request body may take to arrive (`http::body_deadline`).
+    pub body_timeout: std::time::Duration,
     /// Largest document of the document resources, in bytes.
     pub max_document_bytes: usize,
     /// `account.homePage` of the authority Agent of credentials created over HTTP.
@@ -24,6 +26,9 @@ pub struct AppState {
     pub group_commit: crate::store::statements::GroupCommit,
     /// The analytics rules, for requests that change derived rows (an erasure).
     pub analytics: crate::analytics::settings::AnalyticsSettings,
+    /// `LRS_ADMIN_KEY`: the credential this process ensured at start-up, which may not be
+    /// revoked over HTTP (an admin using it would lock every admin out until a restart).
+    pub bootstrap_key: Option<String>,
 }
 
 /// Admission control for statement writes: a budget of statements in flight

@@ -140,10 +140,11 @@ pub async fn set_terms(
     Ok(())
 }
 
-/// Deletes attachment contents that no remaining statement lists. Attachments are shared by
-/// hash (Data 2.4.11), and nothing but the statement text records who uses one, so this reads
-/// every statement once (a few seconds at a million statements, while ingest waits): only run
-/// when an erased statement had attachments.
+/// Deletes attachment contents that no remaining statement lists, and the records of deliveries
+/// by erased statements. Attachments are shared by hash (Data 2.4.11), and nothing but the
+/// statement text records who uses one, so this reads every statement once (a few seconds at
+/// a million statements, while ingest waits): only run when an erased statement had
+/// attachments.
 pub async fn delete_unused_attachments(
     conn: &mut PgConnection,
     sha2s: &[String],
@@ -151,6 +152,14 @@ pub async fn delete_unused_attachments(
     if sha2s.is_empty() {
         return Ok(0);
     }
+    sqlx::query!(
+        r#"delete from attachment_deliveries d
+           where d.sha2 = any($1)
+             and not exists (select from statements s where s.id = d.statement_id)"#,
+        sha2s
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(sqlx::query!(
         r#"with used as (
                select distinct h.sha2

@@ -64,9 +64,14 @@ impl XapiVersion {
     }
 
     /// Whether a statement's own `version` property is acceptable under this request version.
-    /// xAPI 1.0.3 Data 2.4.10: accept anything starting with `1.0.`, reject the rest; the suite
-    /// also accepts a bare `1.0`. Under 2.0 both 1.0.x and 2.0.x statements are accepted.
+    /// xAPI 1.0.3 Data 2.4.10: accept anything starting with `1.0.`, reject the rest; the ADL
+    /// suite (XAPI-00101) also requires a bare `1.0` to be accepted. Under 2.0 both 1.0.x and
+    /// 2.0.x statements are accepted. Unlike a header value, the property is stored as sent, so
+    /// surrounding whitespace is not trimmed but refused: `"1.0.3 "` is not a version.
     pub fn accepts_statement_version(self, v: &str) -> bool {
+        if v.trim() != v {
+            return false;
+        }
         match XapiVersion::parse_header(v) {
             Some(XapiVersion::V1_0(_)) => true,
             Some(XapiVersion::V2_0(_)) => self.is_v2(),

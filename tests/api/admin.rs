@@ -98,3 +98,32 @@ async fn a_taken_key_gets_409_and_revoking_an_unknown_key_gets_404() {
         .expect("request");
     error_body(revoke, 404).await;
 }
+
+#[tokio::test]
+async fn the_start_up_credential_cannot_be_revoked_over_http() {
+    let app = spawn_app().await;
+
+    let revoke = app
+        .admin(
+            Method::DELETE,
+            &format!("/admin/credentials/{}", app.admin_key),
+        )
+        .send()
+        .await
+        .expect("request");
+
+    let body = error_body(revoke, 409).await;
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("LRS_ADMIN_KEY"),
+        "{body}"
+    );
+    let still = app
+        .admin(Method::GET, "/admin/credentials")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(still.status().as_u16(), 200, "the admin is not locked out");
+}

@@ -15,4 +15,6 @@ mod health;
 mod helpers;
 mod openapi;
 mod process;
+mod resilience;
+mod security;
 mod statements;

@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-const KEY: &str = "proc-admin";
-const SECRET: &str = "proc-secret-1";
+pub(crate) const KEY: &str = "proc-admin";
+pub(crate) const SECRET: &str = "proc-secret-1";
 
-struct Server {
-    child: Child,
-    port: u16,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) port: u16,
 }
 
 impl Drop for Server {
@@ -27,7 +27,7 @@ impl Drop for Server {
 /// `lrs serve` on `data_dir`, on a port the server picks itself (`start` reads it from the
 /// log): a port chosen here and released before the server binds it could be taken meanwhile
 /// by another test's server, which then answered this test's health check.
-fn lrs_command(binary: &Path, data_dir: &Path) -> Command {
+pub(crate) fn lrs_command(binary: &Path, data_dir: &Path) -> Command {
     let mut command = Command::new(binary);
     command
         .arg("serve")
@@ -54,7 +54,7 @@ fn listening_port(log: &str) -> Option<u16> {
     digits.parse().ok()
 }
 
-fn start(command: &mut Command, data_dir: &Path) -> Server {
+pub(crate) fn start(command: &mut Command, data_dir: &Path) -> Server {
     let log_path = data_dir.with_extension("log");
     let log = std::fs::File::options()
         .create(true)
@@ -90,11 +90,11 @@ fn start(command: &mut Command, data_dir: &Path) -> Server {
 }
 
 /// A blocking GET (the process tests need no async runtime): (status, body).
-fn get(server: &Server, path: &str, auth: Option<(&str, &str)>) -> (u16, String) {
+pub(crate) fn get(server: &Server, path: &str, auth: Option<(&str, &str)>) -> (u16, String) {
     request(server, "GET", path, auth, None)
 }
 
-fn request(
+pub(crate) fn request(
     server: &Server,
     method: &str,
     path: &str,
@@ -129,11 +129,11 @@ fn request(
     })
 }
 
-fn signal(server: &mut Server, signal: Signal) {
+pub(crate) fn signal(server: &mut Server, signal: Signal) {
     kill(Pid::from_raw(server.child.id() as i32), signal).expect("signal lrs");
 }
 
-fn wait_exit(server: &mut Server) -> std::process::ExitStatus {
+pub(crate) fn wait_exit(server: &mut Server) -> std::process::ExitStatus {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if let Ok(Some(status)) = server.child.try_wait() {
@@ -145,7 +145,7 @@ fn wait_exit(server: &mut Server) -> std::process::ExitStatus {
 }
 
 /// Every process: its pid and its command line (arguments joined by spaces).
-fn processes() -> Vec<(i32, String)> {
+pub(crate) fn processes() -> Vec<(i32, String)> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -160,7 +160,7 @@ fn processes() -> Vec<(i32, String)> {
 }
 
 /// PIDs of processes whose command line mentions `dir` (our postmaster and its children).
-fn processes_using(dir: &Path) -> Vec<i32> {
+pub(crate) fn processes_using(dir: &Path) -> Vec<i32> {
     let needle = dir.to_string_lossy().into_owned();
     processes()
         .into_iter()
@@ -169,7 +169,7 @@ fn processes_using(dir: &Path) -> Vec<i32> {
         .collect()
 }
 
-fn wait_no_processes(dir: &Path) {
+pub(crate) fn wait_no_processes(dir: &Path) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while !processes_using(dir).is_empty() {
         assert!(
@@ -199,14 +199,14 @@ fn lrs_backends(postmaster: i32) -> usize {
         .count()
 }
 
-fn postmaster_pid(data_dir: &Path) -> i32 {
+pub(crate) fn postmaster_pid(data_dir: &Path) -> i32 {
     std::fs::read_to_string(data_dir.join("pg/postmaster.pid"))
         .ok()
         .and_then(|text| text.lines().next().and_then(|l| l.trim().parse().ok()))
         .expect("postmaster.pid")
 }
 
-fn scratch_dir(name: &str) -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn scratch_dir(name: &str) -> (tempfile::TempDir, PathBuf) {
     let root = tempfile::Builder::new()
         .prefix("lrs-proc-")
         .tempdir()

@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{course_param, list_response, wants_csv};
+use super::{Page, course_param, list_response, wants_csv};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
@@ -59,7 +59,7 @@ impl From<CourseRow> for CourseView {
         ("cursor" = Option<String>, Query, description = "the `next` value of the previous page"),
         ("format" = Option<String>, Query, description = "json (default) or csv")
     ),
-    responses((status = 200, description = "{items: [CourseView], next}", body = Vec<CourseView>))
+    responses((status = 200, description = "a page of CourseView (JSON), or the whole list as CSV with `format=csv`", content((Page<CourseView> = "application/json"), (String = "text/csv"))))
 )]
 #[get("/courses")]
 pub async fn list_courses(
@@ -128,7 +128,7 @@ pub struct WeekView {
     tag = "analytics",
     security(("basic" = [])),
     params(("course" = String, Query), ("format" = Option<String>, Query, description = "json or csv")),
-    responses((status = 200, description = "{items: [WeekView], next: null}", body = Vec<WeekView>), (status = 404, body = ErrorBody))
+    responses((status = 200, description = "a page of WeekView (JSON), or the whole list as CSV with `format=csv`", content((Page<WeekView> = "application/json"), (String = "text/csv"))), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/weekly")]
 pub async fn course_weekly(
@@ -173,7 +173,7 @@ pub struct HeatCell {
     tag = "analytics",
     security(("basic" = [])),
     params(("course" = String, Query), ("format" = Option<String>, Query, description = "json or csv")),
-    responses((status = 200, description = "{items: [HeatCell], next: null}", body = Vec<HeatCell>), (status = 404, body = ErrorBody))
+    responses((status = 200, description = "a page of HeatCell (JSON), or the whole list as CSV with `format=csv`", content((Page<HeatCell> = "application/json"), (String = "text/csv"))), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/heatmap")]
 pub async fn course_heatmap(

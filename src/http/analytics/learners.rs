@@ -8,7 +8,7 @@ use super::as_of::{Cutoff, as_of};
 use super::list_filter::Filter;
 use super::list_order::ListOrder;
 use super::list_page::sql_page;
-use super::{course_param, cutoff_week, learner_ifi, list_response, wants_csv};
+use super::{Page, course_param, cutoff_week, learner_ifi, list_response, wants_csv};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
@@ -191,7 +191,7 @@ const LIST_PARAMS: &[&str] = &[
         ("as_of" = Option<String>, Query, description = "metrics and scores as of this day (YYYY-MM-DD or an instant, day resolution): statements of earlier days count"),
         ("format" = Option<String>, Query, description = "json or csv")
     ),
-    responses((status = 200, description = "{items: [LearnerView], next}", body = Vec<LearnerView>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+    responses((status = 200, description = "a page of LearnerView (JSON), or the whole list as CSV with `format=csv`", content((Page<LearnerView> = "application/json"), (String = "text/csv"))), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/learners")]
 pub async fn course_learners(
@@ -248,7 +248,7 @@ pub async fn course_learners(
         ("learner" = String, Query, description = "IFI key, Agent JSON or e-mail address"),
         ("format" = Option<String>, Query, description = "json or csv")
     ),
-    responses((status = 200, description = "{items: [LearnerView], next: null}", body = Vec<LearnerView>), (status = 404, body = ErrorBody))
+    responses((status = 200, description = "a page of LearnerView (JSON), or the whole list as CSV with `format=csv`", content((Page<LearnerView> = "application/json"), (String = "text/csv"))), (status = 404, body = ErrorBody))
 )]
 #[get("/learners/courses")]
 pub async fn learner_courses(

@@ -45,6 +45,16 @@ pub fn wants_csv(req: &HttpRequest, params: &QueryParams) -> Result<bool, ApiErr
         .is_some_and(|accept| accept.contains("text/csv")))
 }
 
+/// One page of a list, as [`list_response`] writes it: its rows, and the cursor of the next
+/// page (null on the last one). Only documents the body (the rows are serialised directly).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Page<T: utoipa::ToSchema> {
+    items: Vec<T>,
+    /// The `cursor` of the next page; null when this is the last.
+    next: Option<String>,
+}
+
 /// A row type of the lists: its CSV header is written even when a list is empty, so that a
 /// spreadsheet or BI tool sees the columns of an empty result rather than a blank file.
 pub trait ListRow: Serialize + Sync {

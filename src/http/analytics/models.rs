@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{cutoff_week, distinct_courses, list_response, wants_csv};
+use super::{Page, cutoff_week, distinct_courses, list_response, wants_csv};
 use crate::analytics::model::{Algorithm, TrainedModel};
 use crate::analytics::training::{self, TrainSpec, TrainingError};
 use crate::auth::Access;
@@ -59,7 +59,7 @@ impl From<&ModelRow> for ModelSummary {
     tag = "analytics",
     security(("basic" = [])),
     params(("format" = Option<String>, Query)),
-    responses((status = 200, description = "{items: [ModelSummary], next: null}", body = Vec<ModelSummary>))
+    responses((status = 200, description = "a page of ModelSummary (JSON), or the whole list as CSV with `format=csv`", content((Page<ModelSummary> = "application/json"), (String = "text/csv"))))
 )]
 #[get("/models")]
 pub async fn list_models(

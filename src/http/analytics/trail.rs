@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{course_param, learner_ifi, list_response, wants_csv};
+use super::{Page, course_param, learner_ifi, list_response, wants_csv};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
@@ -52,7 +52,7 @@ async fn learner_in_course(
         ("granularity" = Option<String>, Query, description = "day (default) or week; weekly rows carry the week's first day and its active days in `active_days`"),
         ("format" = Option<String>, Query)
     ),
-    responses((status = 200, description = "{items: [TrailDayView], next: null}", body = Vec<TrailDayView>), (status = 404, body = ErrorBody))
+    responses((status = 200, description = "a page of TrailDayView (JSON), or the whole list as CSV with `format=csv`", content((Page<TrailDayView> = "application/json"), (String = "text/csv"))), (status = 404, body = ErrorBody))
 )]
 #[get("/learners/trail")]
 pub async fn learner_trail(
@@ -147,7 +147,7 @@ pub struct TrailStatement {
         ("cursor" = Option<String>, Query, description = "the `next` value of the previous page"),
         ("format" = Option<String>, Query)
     ),
-    responses((status = 200, description = "{items: [TrailStatement], next}", body = Vec<TrailStatement>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+    responses((status = 200, description = "a page of TrailStatement (JSON), or the whole list as CSV with `format=csv`", content((Page<TrailStatement> = "application/json"), (String = "text/csv"))), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 #[get("/learners/statements")]
 pub async fn learner_statements(

@@ -136,7 +136,7 @@ pub async fn post_statements(
         ("X-Experience-API-Version" = String, Header, description = "1.0.0 to 1.0.3, or 2.0.0")
     ),
     responses(
-        (status = 200, description = "a Statement, or a StatementResult {statements, more}", body = Object),
+        (status = 200, description = "a Statement, or a StatementResult {statements, more}; with `attachments=true`, `multipart/mixed`: that JSON as the first part, then one part per attachment (Content-Type, Content-Transfer-Encoding: binary, X-Experience-API-Hash)", content((Object = "application/json"), (String = "multipart/mixed"))),
         (status = 400, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "no such statement")
     )

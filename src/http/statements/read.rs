@@ -280,7 +280,7 @@ async fn respond(
             }
         }
     }
-    let contents = store::attachments(ctx.pool, &shas).await?;
+    let contents = store::attachments(ctx.pool, &shas, only_credential(ctx.principal)).await?;
     Ok(response::multipart(json, &contents, last_modified))
 }
 

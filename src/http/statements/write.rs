@@ -74,6 +74,7 @@ pub async fn store(
         });
     }
     let ids: Vec<Uuid> = prepared.iter().map(|p| p.index.id).collect();
+    let attachments = attribute_deliveries(attachments, &prepared);
     let writer = Writer {
         credential_id: principal.credential_id,
         may_define: [Scope::Define, Scope::All, Scope::Admin]
@@ -227,8 +228,34 @@ fn match_attachments(
                 sha2: part.sha2,
                 content_type: part.content_type,
                 content: part.content.to_vec(),
+                statements: Vec::new(),
             });
         }
     }
     Ok(contents)
+}
+
+/// Names, for each attachment content received, the statements of the request that declare it
+/// (by their ids, known once prepared): those delivered it, and a credential that may read only
+/// its own statements is served only content that one of them delivered.
+fn attribute_deliveries(
+    mut attachments: Vec<AttachmentContent>,
+    prepared: &[PreparedStatement],
+) -> Vec<AttachmentContent> {
+    for attachment in &mut attachments {
+        attachment.statements = prepared
+            .iter()
+            .filter(|p| {
+                p.statement
+                    .get("attachments")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|a| a.get("sha2").and_then(Value::as_str))
+                    .any(|sha| sha.eq_ignore_ascii_case(&attachment.sha2))
+            })
+            .map(|p| p.index.id)
+            .collect();
+    }
+    attachments
 }

@@ -32,6 +32,8 @@ pub struct AttachmentContent {
     pub sha2: String,
     pub content_type: String,
     pub content: Vec<u8>,
+    /// The statements of the batch that declare it: they delivered it (see migration 000015).
+    pub statements: Vec<Uuid>,
 }
 
 /// Who writes, and with which rights.
@@ -141,9 +143,9 @@ enum Mode {
 enum Stored {
     /// Every statement of the batch is new and stored.
     All,
-    /// Nothing was written: every id is stored already, and the batch named no agent whose row
-    /// would have run the check that aborts the statement. The transaction path compares the
-    /// statements with the stored ones.
+    /// Nothing was written: an id of the batch is stored already, or a stored statement
+    /// targets one of its statements. The transaction path compares the statements with the
+    /// stored ones and passes terms on.
     Incomplete,
 }
 
@@ -224,12 +226,24 @@ async fn run_insert(
             -- before any row lock that an erasure could be waiting for.
             select pg_advisory_xact_lock_shared($19)::text as held
         ),
+        -- Alone, a batch that needs the checks of a transaction (an id stored already, as
+        -- when a client re-sends; a stored statement that targets a new one) writes nothing
+        -- and returns no row, so that the caller stores it in a transaction. Found before the
+        -- insert, it raises no error: the abort below is left for the rare race with a
+        -- concurrent insert of the same id, and the re-sends that clients make all the time
+        -- no longer each leave an ERROR with the whole statement text in PostgreSQL's log.
+        clear as (
+            select not $20::bool
+                or (not exists (select from statements s where s.id = any($1::uuid[]))
+                    and not exists (select from statements r where r.object_ref = any($1::uuid[])))
+                as clear
+        ),
         input as (
             select * from unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[],
                                  $5::text[], $6::bool[], $7::text[], $18::smallint[], $8::uuid[])
                 with ordinality as t(id, stored, voids, object_ref, statement, voided, terms, part,
                                      credential_id, ord)
-            where exists (select from erasures)
+            where exists (select from erasures) and (select clear from clear)
         ),
         ins as (
             insert into statements (id, stored, voids, object_ref, credential_id, terms, statement, voided)
@@ -311,6 +325,7 @@ async fn run_insert(
         checked as (
             select case
                 when not $20::bool then true
+                when not (select clear from clear) then false
                 when (select count(*) from ins) = cardinality($1::uuid[])
                      and not exists (select from referrers)
                     then true
@@ -380,6 +395,10 @@ async fn insert_attachments(
     let shas: Vec<String> = attachments.iter().map(|a| a.sha2.clone()).collect();
     let types: Vec<String> = attachments.iter().map(|a| a.content_type.clone()).collect();
     let contents: Vec<Vec<u8>> = attachments.iter().map(|a| a.content.clone()).collect();
+    let (delivered, by): (Vec<String>, Vec<Uuid>) = attachments
+        .iter()
+        .flat_map(|a| a.statements.iter().map(|id| (a.sha2.clone(), *id)))
+        .unzip();
     sqlx::query!(
         r#"insert into attachments (sha2, content_type, content)
            select * from unnest($1::text[], $2::text[], $3::bytea[])
@@ -387,6 +406,15 @@ async fn insert_attachments(
         &shas,
         &types,
         &contents
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"insert into attachment_deliveries (sha2, statement_id)
+           select * from unnest($1::text[], $2::uuid[])
+           on conflict do nothing"#,
+        &delivered,
+        &by
     )
     .execute(&mut *tx)
     .await?;

@@ -216,14 +216,26 @@ pub struct AttachmentRow {
     pub content: Vec<u8>,
 }
 
-pub async fn attachments(pool: &PgPool, shas: &[String]) -> sqlx::Result<Vec<AttachmentRow>> {
+/// With `only_credential` (a reader limited to its own statements), only content that one of
+/// that credential's statements delivered (migration 000015): declaring another's hash is not
+/// enough to read its bytes.
+pub async fn attachments(
+    pool: &PgPool,
+    shas: &[String],
+    only_credential: Option<Uuid>,
+) -> sqlx::Result<Vec<AttachmentRow>> {
     if shas.is_empty() {
         return Ok(Vec::new());
     }
     sqlx::query_as!(
         AttachmentRow,
-        "select sha2, content_type, content from attachments where sha2 = any($1)",
-        shas
+        r#"select a.sha2, a.content_type, a.content from attachments a
+           where a.sha2 = any($1)
+             and ($2::uuid is null or exists (
+                 select from attachment_deliveries d join statements s on s.id = d.statement_id
+                 where d.sha2 = a.sha2 and s.credential_id = $2))"#,
+        shas,
+        only_credential
     )
     .fetch_all(pool)
     .await

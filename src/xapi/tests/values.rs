@@ -193,7 +193,19 @@ fn statement_version_per_request_version() {
     for v in ["1.0", "1.0.0", "1.0.3", "1.0.9"] {
         ok(&set(base(), "version", json!(v)));
     }
-    for v in ["should fail", "0.9.9", "1.1.0", "2.1.0", ""] {
+    // Whitespace is not trimmed from the stored property: a padded version is refused.
+    for v in [
+        "should fail",
+        "0.9.9",
+        "1.1.0",
+        "2.1.0",
+        "",
+        "1.0.3 ",
+        " 1.0.3",
+        "1.0.3\t",
+        "\t1.0",
+        "1.0.3\n",
+    ] {
         bad(&set(base(), "version", json!(v)), "statement.version");
     }
     let v2 = set(base(), "version", json!("2.0.0"));

@@ -4,7 +4,7 @@ use lrs::config::Config;
 use lrs::startup::Application;
 use reqwest::{Method, RequestBuilder, Response};
 use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use super::cluster::fresh_database;
 
@@ -53,24 +53,34 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_app_on(fresh_database().await, customise).await
+}
+
+/// The LRS over the database these options reach (a fresh one, or one a test shares between
+/// two servers, or reaches through a proxy it controls).
+pub async fn spawn_app_on(
+    options: PgConnectOptions,
+    customise: impl FnOnce(&mut Config),
+) -> TestApp {
     lrs::telemetry::init(
         &std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
         lrs::config::LogFormat::Human,
     );
-    let options = fresh_database().await;
     let pool = PgPoolOptions::new()
         .max_connections(8)
         .connect_with(lrs::database::session_options(options))
         .await
         .expect("connect to the test database");
+    let admin_key = format!("admin-{}", uuid::Uuid::new_v4().simple());
+    let admin_secret = uuid::Uuid::new_v4().to_string();
     let mut config = Config {
         bind: "127.0.0.1:0".into(),
         workers: Some(1),
+        // The start-up credential, as `serve` ensures it (and refuses to revoke it over HTTP).
+        admin_key: Some(admin_key.clone()),
         ..Config::default()
     };
     customise(&mut config);
-    let admin_key = format!("admin-{}", uuid::Uuid::new_v4().simple());
-    let admin_secret = uuid::Uuid::new_v4().to_string();
     lrs::auth::credentials::ensure_bootstrap(&pool, &admin_key, &admin_secret, "http://lrs.test")
         .await
         .expect("bootstrap credential");
@@ -80,17 +90,71 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
     let address = format!("http://127.0.0.1:{}", application.port());
     let server = application.handle();
     tokio::spawn(application.run_until_stopped());
-    TestApp {
+    let app = TestApp {
         address,
         pool,
         admin_key,
         admin_secret,
         client: reqwest::Client::new(),
         server,
-    }
+    };
+    app.wait_until_trusted(1).await;
+    app
+}
+
+/// A second LRS process (as far as the LRS can tell) on the database of `first`, with its own
+/// pool and caches; it knows the same admin credential.
+pub async fn spawn_second(first: &TestApp) -> TestApp {
+    let options = (*first.pool.connect_options()).clone();
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .expect("connect to the shared database");
+    let config = Config {
+        bind: "127.0.0.1:0".into(),
+        workers: Some(1),
+        admin_key: Some(first.admin_key.clone()),
+        ..Config::default()
+    };
+    let application = Application::build(&config, pool.clone())
+        .await
+        .expect("build the second application");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let server = application.handle();
+    tokio::spawn(application.run_until_stopped());
+    let app = TestApp {
+        address,
+        pool,
+        admin_key: first.admin_key.clone(),
+        admin_secret: first.admin_secret.clone(),
+        client: reqwest::Client::new(),
+        server,
+    };
+    app.wait_until_trusted(2).await;
+    app
 }
 
 impl TestApp {
+    /// Waits until the server listens for credential revocations (until then it verifies every
+    /// request against the database, which is slow but correct), so that timing in tests
+    /// does not depend on when the listener came up.
+    async fn wait_until_trusted(&self, listeners: i64) {
+        for _ in 0..200 {
+            if sqlx::query_scalar::<_, i64>(
+                "select count(*) from pg_stat_activity where datname = current_database() \
+                 and query like 'LISTEN %'",
+            )
+            .fetch_one(&self.pool)
+            .await
+            .is_ok_and(|n| n >= listeners)
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
     /// A request with no credentials and no version header.
     pub fn raw(&self, method: Method, path: &str) -> RequestBuilder {
         self.client
