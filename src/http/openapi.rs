@@ -87,6 +87,10 @@ impl Modify for ErrorResponses {
                 if with_body {
                     wanted.push(("408", "the body did not arrive in time"));
                     wanted.push(("413", "the body is larger than the server accepts"));
+                    wanted.push((
+                        "415",
+                        "the body is not of a media type this operation takes",
+                    ));
                 }
                 if path != "/xapi/about" {
                     wanted.push((

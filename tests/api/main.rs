@@ -16,5 +16,6 @@ mod helpers;
 mod openapi;
 mod process;
 mod resilience;
+mod schemathesis;
 mod security;
 mod statements;

@@ -6,7 +6,7 @@ pub mod fixtures;
 mod inputs;
 mod list_pages;
 mod metrics;
-mod model_gate;
+pub mod model_gate;
 mod names;
 mod parallel;
 mod property;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::fixtures::{drain, encode};
 use crate::helpers::{TestApp, spawn_app_with};
 
-pub(super) fn run_config(seed: u64, run: u32) -> SimulationConfig {
+pub fn run_config(seed: u64, run: u32) -> SimulationConfig {
     SimulationConfig {
         seed,
         run,
@@ -21,7 +21,7 @@ pub(super) fn run_config(seed: u64, run: u32) -> SimulationConfig {
     }
 }
 
-pub(super) async fn ingest(app: &TestApp, config: &SimulationConfig) -> String {
+pub async fn ingest(app: &TestApp, config: &SimulationConfig) -> String {
     let target = Target {
         url: app.address.clone(),
         key: app.admin_key.clone(),
