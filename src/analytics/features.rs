@@ -5,6 +5,8 @@
 //! the course average at the same cutoff, which is what separates a quiet course from a quiet
 //! learner. Pure: the store computes [`LearnerMetrics`], this module the vectors.
 
+use super::model::RiskSign;
+
 /// A learner's engagement in a course, summed up to a cutoff.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LearnerMetrics {
@@ -59,6 +61,19 @@ pub const RELATIVE: [&str; 8] = [
     "mean_score",
     "days_since_last",
 ];
+
+/// Which way each feature of [`feature_names`] may push the risk: more engagement, coverage,
+/// completions, attempts, score and success mean less risk; more days since the last activity
+/// and a more irregular rhythm mean more. A relative feature goes the way of its raw one.
+pub fn risk_signs() -> Vec<RiskSign> {
+    feature_names()
+        .iter()
+        .map(|name| match base_feature(name) {
+            "days_since_last" | "regularity_days" => RiskSign::HigherIsRiskier,
+            _ => RiskSign::HigherIsSafer,
+        })
+        .collect()
+}
 
 pub fn feature_names() -> Vec<String> {
     RAW.iter()

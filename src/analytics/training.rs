@@ -5,7 +5,7 @@ use chrono::{Duration, NaiveDate};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use super::features::{CourseContext, course_features, feature_names};
+use super::features::{CourseContext, course_features, feature_names, risk_signs};
 use super::model::{self, Algorithm, Dataset, Evaluation, TrainOptions, TrainedModel};
 use crate::store::analytics::metrics;
 use crate::store::analytics::models::{self, EvaluationRow, NewModel};
@@ -46,6 +46,7 @@ pub async fn labelled_dataset(
         feature_names: feature_names(),
         rows: Vec::new(),
         labels: Vec::new(),
+        risk_signs: risk_signs(),
     };
     for iri in courses {
         let course = metrics::course_by_iri(pool, iri)

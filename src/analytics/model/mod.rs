@@ -7,7 +7,10 @@
 //!
 //! The model is an L2-regularised logistic regression on standardised features, fitted by
 //! `linfa-logistic`. Logistic regression is chosen over trees because its per-feature
-//! contributions are exact and stable, which is what a teacher acting on a flag needs.
+//! contributions are exact and stable, which is what a teacher acting on a flag needs. Each
+//! coefficient is kept on the side its feature is known to push the risk ([`RiskSign`]): a
+//! feature the fit would give the wrong sign is left out and the model fitted again, so that
+//! no explanation ever reads backwards.
 
 mod band;
 mod contributions;
@@ -26,7 +29,7 @@ mod tests;
 
 pub use band::Band;
 pub use contributions::Contribution;
-pub use dataset::Dataset;
+pub use dataset::{Dataset, RiskSign};
 pub use error::ModelError;
 pub use evaluate::{Evaluation, evaluate};
 pub use metrics::{brier_score, roc_auc};

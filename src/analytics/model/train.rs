@@ -29,8 +29,8 @@ pub fn train(data: &Dataset, options: &TrainOptions) -> Result<TrainedModel, Mod
         });
     }
     let scaler = Standardizer::fit(data)?;
-    let (mut coefficients, fitted_intercept) = match options.algorithm {
-        Algorithm::LogisticRegression => fit_logistic(data, &scaler, options)?,
+    let (mut coefficients, fitted_intercept, dropped_features) = match options.algorithm {
+        Algorithm::LogisticRegression => fit_within_signs(data, &scaler, options)?,
     };
     for (coefficient, &constant) in coefficients.iter_mut().zip(&scaler.constant) {
         if constant {
@@ -69,6 +69,7 @@ pub fn train(data: &Dataset, options: &TrainOptions) -> Result<TrainedModel, Mod
             class_weighting: options.class_weighting,
             prior_shift,
             constant_features,
+            dropped_features,
         },
     };
     model.validate().map_err(|error| {
@@ -84,14 +85,70 @@ pub fn train(data: &Dataset, options: &TrainOptions) -> Result<TrainedModel, Mod
     Ok(model)
 }
 
-/// Coefficients per standardised feature and the intercept, for P(unsuccessful).
-fn fit_logistic(
+/// Coefficients per standardised feature and the intercept, for P(unsuccessful), with every
+/// coefficient on its feature's side ([`super::RiskSign`]), and the features left out for it.
+///
+/// Fits on every usable feature; while a coefficient has the wrong sign, leaves out the feature
+/// whose coefficient is furthest on the wrong side and fits again. A feature whose effect the
+/// fit can only express backwards is redundant with the others (it carries, with the wrong
+/// sign, part of what a correlated feature says the right way round): leaving it out costs
+/// little accuracy, and what remains can be read as it is.
+fn fit_within_signs(
     data: &Dataset,
     scaler: &Standardizer,
     options: &TrainOptions,
+) -> Result<(Vec<f64>, f64, Vec<String>), ModelError> {
+    let features = data.feature_names.len();
+    let standardised = scaler.transform(data);
+    let mut active: Vec<usize> = (0..features).filter(|&j| !scaler.constant[j]).collect();
+    let mut dropped = Vec::new();
+    loop {
+        if active.is_empty() {
+            return Ok((vec![0.0; features], base_log_odds(data), dropped));
+        }
+        let (fitted, intercept) = fit_logistic(&standardised, features, &active, data, options)?;
+        let mut coefficients = vec![0.0; features];
+        for (&j, coefficient) in active.iter().zip(fitted) {
+            coefficients[j] = coefficient;
+        }
+        let worst = active
+            .iter()
+            .map(|&j| (j, data.risk_sign(j).violation(coefficients[j])))
+            .filter(|(_, violation)| *violation > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        match worst {
+            None => return Ok((coefficients, intercept, dropped)),
+            Some((j, _)) => {
+                active.retain(|&k| k != j);
+                dropped.push(data.feature_names[j].clone());
+            }
+        }
+    }
+}
+
+/// The log-odds of an unsuccessful outcome in the data: the model of a learner when no feature
+/// says anything.
+fn base_log_odds(data: &Dataset) -> f64 {
+    let positives = data.positives() as f64;
+    let negatives = data.rows.len() as f64 - positives;
+    (positives / negatives).ln()
+}
+
+/// Logistic regression on the `columns` of the standardised rows (row-major, `features` wide):
+/// their coefficients, in the order of `columns`, and the intercept.
+fn fit_logistic(
+    standardised: &[f64],
+    features: usize,
+    columns: &[usize],
+    data: &Dataset,
+    options: &TrainOptions,
 ) -> Result<(Vec<f64>, f64), ModelError> {
-    let shape = (data.rows.len(), data.feature_names.len());
-    let records = Array2::from_shape_vec(shape, scaler.transform(data))
+    let rows = data.rows.len();
+    let mut selected = Vec::with_capacity(rows * columns.len());
+    for row in standardised.chunks(features.max(1)) {
+        selected.extend(columns.iter().map(|&j| row[j]));
+    }
+    let records = Array2::from_shape_vec((rows, columns.len()), selected)
         .map_err(|error| ModelError::Solver(error.to_string()))?;
     let targets = Array1::from(data.labels.clone());
     let dataset = DatasetBase::new(records, targets);

@@ -32,6 +32,11 @@ pub struct TrainingSummary {
     pub prior_shift: f64,
     /// Features that were constant in training: they get coefficient 0 and never contribute.
     pub constant_features: Vec<String>,
+    /// Features left out (coefficient 0) because the fit gave them the sign opposite to the
+    /// one their meaning allows, in the order they were left out (models trained before this
+    /// field existed have none).
+    #[serde(default)]
+    pub dropped_features: Vec<String>,
 }
 
 /// Everything needed to score a row later.

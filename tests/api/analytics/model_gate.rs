@@ -117,6 +117,43 @@ async fn a_model_trained_on_one_run_ranks_another_run_at_week_four() {
     )
     .await;
     let top = &list["items"][0];
+    // Every learner's reasons read the right way round (the course's measures are as
+    // correlated as real ones: see the simulator's engagement model).
+    let everyone = json_request(
+        &app,
+        Method::GET,
+        &format!(
+            "/analytics/courses/learners?course={}&limit=1000",
+            encode(&second)
+        ),
+        Value::Null,
+    )
+    .await;
+    let items = everyone["items"].as_array().cloned().unwrap_or_default();
+    // Engagement measures move together, as on real course data (0.93 between actions,
+    // active days, sessions and hours there): the setting in which an unconstrained fit gives
+    // correlated measures opposite signs.
+    for (a, b) in [
+        ("statements", "active_days"),
+        ("statements", "sessions"),
+        ("active_days", "time_on_task_hours"),
+    ] {
+        let r = super::reasons::correlation(&items, a, b);
+        eprintln!("correlation of {a} and {b}: {r:.2}");
+        assert!(r > 0.8, "{a} and {b} correlate at {r:.2} only");
+    }
+    let wrong = super::reasons::backwards(&items);
+    eprintln!(
+        "reasons read backwards: {} of {} learners' top-3 factors, e.g. {:?}",
+        wrong.len(),
+        items.len(),
+        wrong.first()
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} backwards reasons: {wrong:#?}",
+        wrong.len()
+    );
     assert_eq!(top["risk_band"], "high");
     assert!(top["risk"].as_f64().is_some_and(|r| r > 0.0 && r <= 1.0));
     assert!(

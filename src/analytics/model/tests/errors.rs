@@ -26,6 +26,7 @@ fn dataset_without_features_is_refused() {
         feature_names: vec![],
         rows: vec![vec![], vec![]],
         labels: vec![true, false],
+        risk_signs: Vec::new(),
     };
     assert_eq!(train_default(&data), Err(ModelError::NoFeatures));
 }
@@ -36,6 +37,7 @@ fn duplicate_feature_names_are_refused() {
         feature_names: vec!["x".to_owned(), "x".to_owned()],
         rows: vec![vec![1.0, 2.0], vec![2.0, 1.0]],
         labels: vec![true, false],
+        risk_signs: Vec::new(),
     };
     assert_eq!(
         train_default(&data),
@@ -92,6 +94,7 @@ fn mismatched_lengths_are_refused() {
         feature_names: vec!["a".to_owned(), "b".to_owned()],
         rows: vec![vec![1.0, 2.0], vec![1.0]],
         labels: vec![true, false],
+        risk_signs: Vec::new(),
     };
     assert_eq!(
         train_default(&short_row),
@@ -252,6 +255,7 @@ fn evaluating_with_other_feature_names_is_refused() {
         feature_names: vec!["active_days".to_owned()],
         rows: vec![vec![1.0]],
         labels: vec![true],
+        risk_signs: Vec::new(),
     };
     assert_eq!(
         evaluate(&model, &fewer),

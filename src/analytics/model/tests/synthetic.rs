@@ -41,6 +41,7 @@ pub fn cohort(n: usize, seed: u64, signal: f64, intercept: f64) -> Dataset {
         feature_names: NAMES.iter().map(|s| (*s).to_owned()).collect(),
         rows,
         labels,
+        risk_signs: Vec::new(),
     }
 }
 
@@ -67,6 +68,7 @@ pub fn identity_model() -> TrainedModel {
             class_weighting: ClassWeighting::None,
             prior_shift: 0.0,
             constant_features: vec![],
+            dropped_features: Vec::new(),
         },
     }
 }
@@ -76,5 +78,6 @@ pub fn one_feature(values: &[f64], labels: &[bool]) -> Dataset {
         feature_names: vec!["x".to_owned()],
         rows: values.iter().map(|v| vec![*v]).collect(),
         labels: labels.to_vec(),
+        risk_signs: Vec::new(),
     }
 }

@@ -171,6 +171,7 @@ fn all_constant_features_give_the_base_rate() {
         feature_names: vec!["a".to_owned(), "b".to_owned()],
         rows: vec![vec![1.0, 0.1]; 4],
         labels: vec![true, false, false, false],
+        risk_signs: Vec::new(),
     };
     let options = TrainOptions {
         class_weighting: ClassWeighting::None,
