@@ -33,6 +33,7 @@
 //! | `LRS_ANALYTICS_RETRAIN_HOURS` | 24 | scheduled retraining interval; 0 turns it off |
 //! | `LRS_ANALYTICS_RETRAIN_MIN_LEARNERS` | 200 | labelled learners needed before the LRS retrains by itself |
 //! | `LRS_ANALYTICS_CUTOFF_WEEK` | 4 | cutoff week of scheduled trainings |
+//! | `LRS_ANALYTICS_AUTO_REPLACE` | `false` | let scheduled retraining replace a model an admin activated |
 //! | `LRS_AUTHORITY_HOMEPAGE` | `http://lrs.localhost` | `account.homePage` of the authority Agent of new credentials |
 //!
 //! Secrets (`DATABASE_URL`, `LRS_ADMIN_SECRET`) are held in [`SecretString`] so they never reach
@@ -254,6 +255,11 @@ pub struct Config {
     )]
     pub analytics_cutoff_week: u32,
 
+    /// Let the scheduled retraining replace a model an admin activated (when its model scores
+    /// the held-out course better). Off: an admin's choice stands until an admin changes it.
+    #[arg(long, env = "LRS_ANALYTICS_AUTO_REPLACE", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub analytics_auto_replace: bool,
+
     /// `account.homePage` of the authority Agent given to new credentials.
     #[arg(long, env = "LRS_AUTHORITY_HOMEPAGE", default_value = DEFAULT_AUTHORITY_HOMEPAGE, global = true)]
     pub authority_homepage: String,
@@ -306,6 +312,7 @@ impl Default for Config {
             analytics_retrain_hours: 24,
             analytics_retrain_min_learners: 200,
             analytics_cutoff_week: 4,
+            analytics_auto_replace: false,
         }
     }
 }
@@ -319,6 +326,7 @@ impl Config {
             cutoff_week: self
                 .analytics_cutoff_week
                 .clamp(1, crate::analytics::training::MAX_CUTOFF_WEEK),
+            replace_admin_choice: self.analytics_auto_replace,
         })
     }
 

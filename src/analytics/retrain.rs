@@ -1,6 +1,9 @@
 //! Scheduled retraining: once enough learners have known outcomes, the LRS trains a model by
 //! itself, holding the most recent labelled course out for evaluation, and activates it when
-//! it scores that course at least as well as the active model does.
+//! it scores that course at least as well as the active model does, unless an admin chose the
+//! active model: an admin's choice stands until an admin changes it, or until the installation
+//! lets the scheduler replace it (`LRS_ANALYTICS_AUTO_REPLACE`). Every activation it makes is
+//! recorded in the model history with the comparison behind it.
 
 use std::time::Duration;
 
@@ -8,8 +11,11 @@ use chrono::Utc;
 use sqlx::PgPool;
 use tracing::Instrument;
 
+use serde_json::json;
+
 use super::model::Algorithm;
 use super::training::{self, TrainSpec};
+use crate::store::analytics::activations::{self, ActivatedBy, Activation};
 use crate::store::analytics::models;
 
 /// When and how the LRS retrains.
@@ -20,6 +26,8 @@ pub struct RetrainPolicy {
     /// Labelled learners needed across courses.
     pub min_labelled: i64,
     pub cutoff_week: u32,
+    /// Whether a better model may replace one an admin activated.
+    pub replace_admin_choice: bool,
 }
 
 const ADVISORY_KEY: i64 = 0x4c52_535f_5452_4149; // "LRS_TRAI"
@@ -98,14 +106,41 @@ async fn train_and_compare(
         (Some(_), None) => true,
         _ => false,
     };
-    if better {
-        models::activate(pool, id).await?;
+    let chosen_by_admin = activations::current(pool)
+        .await?
+        .is_some_and(|a| a.kind == ActivatedBy::Admin.as_str());
+    let activate = better && (!chosen_by_admin || policy.replace_admin_choice);
+    if activate {
+        let holdout = &holdout[0];
+        let reason = match (new_auc, active_auc) {
+            (Some(new), Some(old)) => format!(
+                "scheduled retraining: ROC AUC {new:.3} on {holdout} (held out), the active model {old:.3}"
+            ),
+            _ => format!(
+                "scheduled retraining: ROC AUC {:.3} on {holdout} (held out), no model was active",
+                new_auc.unwrap_or(0.0)
+            ),
+        };
+        let evaluation = json!({
+            "holdout_course": holdout,
+            "cutoff_week": policy.cutoff_week,
+            "roc_auc": new_auc,
+            "replaced_roc_auc": active_auc,
+        });
+        let activation = Activation {
+            kind: ActivatedBy::Scheduler,
+            by: SCHEDULER,
+            reason: &reason,
+            evaluation: Some(&evaluation),
+        };
+        models::activate(pool, id, &activation).await?;
     }
     tracing::info!(
         model = id,
         ?new_auc,
         ?active_auc,
-        activated = better,
+        activated = activate,
+        kept_admin_choice = better && !activate,
         "scheduled retraining"
     );
     Ok(Some(id))

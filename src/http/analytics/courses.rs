@@ -1,8 +1,8 @@
 //! Courses: list, detail, weekly series, activity heatmap, settings.
 
-use actix_web::{HttpRequest, HttpResponse, get, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{Page, course_param, list_response, wants_csv};
 use crate::auth::Access;
@@ -92,7 +92,7 @@ pub async fn list_courses(
     tag = "analytics",
     security(("basic" = [])),
     params(("course" = String, Query, description = "the course IRI")),
-    responses((status = 200, body = CourseView), (status = 404, body = ErrorBody))
+    responses((status = 200, body = super::course_settings::CourseDetail), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/detail")]
 pub async fn course_detail(
@@ -104,10 +104,8 @@ pub async fn course_detail(
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["course"])?;
     let course = course_param(&state, &params).await?;
-    let row = reports::course(&state.pool, course.id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("no such course".into()))?;
-    Ok(HttpResponse::Ok().json(CourseView::from(row)))
+    let detail = super::course_settings::detail(&state, course.id).await?;
+    Ok(HttpResponse::Ok().json(detail))
 }
 
 /// One course week.
@@ -200,69 +198,4 @@ pub async fn course_heatmap(
         })
         .collect();
     list_response(&cells, wants_csv(&req, &params)?, None)
-}
-
-/// Course metadata an administrator sets.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CourseSettings {
-    title: Option<String>,
-    /// Week 1 starts on this day; unset = the day of the first statement.
-    start_date: Option<NaiveDate>,
-    end_date: Option<NaiveDate>,
-}
-
-/// Set a course's title, start and end dates (all three are replaced).
-#[utoipa::path(
-    tag = "analytics",
-    security(("basic" = [])),
-    params(("course" = String, Query)),
-    request_body = CourseSettings,
-    responses((status = 200, body = CourseView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
-)]
-#[put("/courses/settings")]
-pub async fn put_course_settings(
-    auth: Authenticated,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Json<CourseSettings>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(Access::AnalyticsWrite)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["course"])?;
-    let course = course_param(&state, &params).await?;
-    let settings = body.into_inner();
-    // Without a start date, week 1 starts on the day of the course's first statement, which
-    // the end may not precede either (weekly rates would divide by a negative span).
-    let first_day = match settings.start_date {
-        Some(_) => None,
-        None => reports::course(&state.pool, course.id)
-            .await?
-            .and_then(|c| c.first_day),
-    };
-    if let (Some(start), Some(end)) = (settings.start_date.or(first_day), settings.end_date)
-        && end < start
-    {
-        let start_name = if settings.start_date.is_some() {
-            "start_date"
-        } else {
-            "the day of the course's first statement (its start when start_date is not given)"
-        };
-        return Err(ApiError::invalid(
-            "end_date",
-            format!("{end} is before {start_name}, {start}"),
-        ));
-    }
-    reports::set_course_settings(
-        &state.pool,
-        course.id,
-        settings.title.as_deref(),
-        settings.start_date,
-        settings.end_date,
-    )
-    .await?;
-    let row = reports::course(&state.pool, course.id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("no such course".into()))?;
-    Ok(HttpResponse::Ok().json(CourseView::from(row)))
 }

@@ -7,7 +7,9 @@
 //! JSON, or an e-mail address.
 
 mod as_of;
+pub mod course_settings;
 pub mod courses;
+pub mod history;
 pub mod learners;
 mod list_filter;
 mod list_order;
@@ -86,6 +88,7 @@ macro_rules! list_rows {
 }
 
 list_rows!(
+    history::ActivationView,
     courses::CourseView,
     courses::WeekView,
     courses::HeatCell,

@@ -13,6 +13,7 @@ use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::query::QueryParams;
 use crate::http::state::AppState;
+use crate::store::analytics::activations::{ActivatedBy, Activation};
 use crate::store::analytics::models::{self, EvaluationRow, ModelRow};
 
 impl From<TrainingError> for ApiError {
@@ -133,7 +134,12 @@ pub async fn train_model(
     };
     let id = training::train(&state.pool, &spec, &principal.key).await?;
     if request.activate.unwrap_or(false) {
-        models::activate(&state.pool, id).await?;
+        models::activate(
+            &state.pool,
+            id,
+            &by_admin(&principal.key, "trained and activated"),
+        )
+        .await?;
     }
     let detail = model_detail(&state, id).await?;
     Ok(HttpResponse::Created().json(detail))
@@ -245,7 +251,20 @@ pub async fn evaluate_model(
     Ok(HttpResponse::Created().json(evaluation_view(&evaluation)))
 }
 
-/// Make a model the one that scores live courses (every score is then refreshed).
+/// An activation through the API: a person's choice, which the scheduled retraining keeps
+/// unless the installation lets it replace one (`LRS_ANALYTICS_AUTO_REPLACE`).
+fn by_admin<'a>(key: &'a str, reason: &'a str) -> Activation<'a> {
+    Activation {
+        kind: ActivatedBy::Admin,
+        by: key,
+        reason,
+        evaluation: None,
+    }
+}
+
+/// Make a model the one that scores live courses (every score is then refreshed). It stays
+/// active until an admin activates another: the scheduled retraining does not replace it
+/// unless the installation opts in (`LRS_ANALYTICS_AUTO_REPLACE`).
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
@@ -258,9 +277,9 @@ pub async fn activate_model(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(Access::AnalyticsWrite)?;
+    let principal = auth.require(Access::AnalyticsWrite)?;
     let id = id.into_inner();
-    if !models::activate(&state.pool, id).await? {
+    if !models::activate(&state.pool, id, &by_admin(&principal.key, "activated")).await? {
         return Err(ApiError::NotFound(format!("no model {id}")));
     }
     Ok(HttpResponse::NoContent().finish())

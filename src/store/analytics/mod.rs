@@ -1,7 +1,9 @@
 //! The analytics tables: the queue, courses and learners, learning events and the aggregates
 //! materialized from them, models.
 
+pub mod activations;
 pub mod activities;
+pub mod course_settings;
 pub mod days;
 pub mod entities;
 pub mod events;

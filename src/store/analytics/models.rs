@@ -72,8 +72,13 @@ pub async fn active(pool: &PgPool) -> sqlx::Result<Option<ModelRow>> {
     .await
 }
 
-/// Makes this model the one that scores live courses; every score becomes stale.
-pub async fn activate(pool: &PgPool, id: i64) -> sqlx::Result<bool> {
+/// Makes this model the one that scores live courses, recording who did and why in the model
+/// history; every score becomes stale.
+pub async fn activate(
+    pool: &PgPool,
+    id: i64,
+    activation: &super::activations::Activation<'_>,
+) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     let exists = sqlx::query_scalar!(
         "select id from analytics_models where id = $1 for update",
@@ -97,6 +102,7 @@ pub async fn activate(pool: &PgPool, id: i64) -> sqlx::Result<bool> {
     )
     .execute(&mut *tx)
     .await?;
+    super::activations::record(&mut tx, id, activation).await?;
     // Rows a worker holds are skipped: its commit marks them stale anyway.
     sqlx::query!(
         r#"with free as materialized (

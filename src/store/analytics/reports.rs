@@ -56,33 +56,6 @@ pub async fn course(pool: &PgPool, id: i64) -> sqlx::Result<Option<CourseRow>> {
         .find(|c| c.id == id))
 }
 
-pub async fn set_course_settings(
-    pool: &PgPool,
-    id: i64,
-    title: Option<&str>,
-    start: Option<NaiveDate>,
-    end: Option<NaiveDate>,
-) -> sqlx::Result<()> {
-    let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "update courses set title = $2, start_date = $3, end_date = $4 where id = $1",
-        id,
-        title,
-        start,
-        end
-    )
-    .execute(&mut *tx)
-    .await?;
-    // Weekly rates and relative features move with the course dates.
-    sqlx::query!(
-        "update learner_courses set risk_stale = true where course_id = $1",
-        id
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await
-}
-
 #[derive(Debug, Clone)]
 pub struct WeekRow {
     pub week: i32,

@@ -2,6 +2,7 @@
 //! and the analytics API.
 
 mod api;
+mod course_settings;
 pub mod fixtures;
 mod inputs;
 mod list_pages;
@@ -11,6 +12,7 @@ mod names;
 mod parallel;
 mod property;
 mod queue_vacuum;
+mod reasons;
 
 pub use property::snapshot;
 mod retrain;

@@ -135,6 +135,7 @@ async fn activate_inactivity_model(app: &TestApp) {
             feature_names: names,
             rows,
             labels,
+            risk_signs: Vec::new(),
         },
         &TrainOptions {
             l2: 0.0,
@@ -155,7 +156,17 @@ async fn activate_inactivity_model(app: &TestApp) {
     )
     .await
     .expect("insert");
-    assert!(models::activate(&app.pool, id).await.expect("activate"));
+    let activation = lrs::store::analytics::activations::Activation {
+        kind: lrs::store::analytics::activations::ActivatedBy::Admin,
+        by: "test",
+        reason: "test",
+        evaluation: None,
+    };
+    assert!(
+        models::activate(&app.pool, id, &activation)
+            .await
+            .expect("activate")
+    );
 }
 
 async fn days_explanation(app: &TestApp, learner: i64) -> (Option<f64>, String) {
