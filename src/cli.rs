@@ -63,6 +63,13 @@ pub enum Command {
 pub enum AnalyticsCommand {
     /// Recompute every metric from the statements (after changing the analytics rules).
     Rebuild,
+    /// Check that every stored statement that belongs to a course reached its metrics; exits
+    /// with an error when some did not (their seqs are listed).
+    Verify {
+        /// Put the statements found missing back on the queue and apply them.
+        #[arg(long)]
+        repair: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -234,6 +241,12 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Analytics(AnalyticsCommand::Verify { repair }) => {
+            let database = Database::open(&config, Ownership::AttachIfRunning, 0).await?;
+            let result = verify(&database.pool, &config, repair).await;
+            database.close().await;
+            result
+        }
         Command::Erase { agent, dry_run } => {
             let agent: serde_json::Value = serde_json::from_str(&agent)
                 .map_err(|e| anyhow::anyhow!("--agent is not valid JSON: {e}"))?;
@@ -371,5 +384,41 @@ async fn run_simulate(args: SimulateArgs) -> anyhow::Result<()> {
             args.url.trim_end_matches('/')
         ),
     }
+    Ok(())
+}
+
+/// `lrs analytics verify`: the whole store, every statement read and classified.
+async fn verify(pool: &sqlx::PgPool, config: &Config, repair: bool) -> anyhow::Result<()> {
+    use crate::analytics::verify;
+    let settings = config.analytics();
+    let started = std::time::Instant::now();
+    let through = crate::store::analytics::verify::settled_through(pool, 0.0).await?;
+    let report = verify::check(pool, &settings, 0, through, false).await?;
+    println!(
+        "checked {} statements in {:.1} s: {} missing from the analytics, {} waiting for their \
+         registration's course",
+        report.checked,
+        started.elapsed().as_secs_f64(),
+        report.missing.len(),
+        report.parked
+    );
+    if report.missing.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = report.missing.iter().take(20).map(i64::to_string).collect();
+    println!("missing (statement seq): {}", shown.join(" "));
+    if !repair {
+        anyhow::bail!(
+            "{} statements are missing from the analytics; `lrs analytics verify --repair` \
+             applies them again",
+            report.missing.len()
+        );
+    }
+    verify::repair(pool, &report.missing).await?;
+    crate::analytics::worker::drain(pool, &settings).await?;
+    println!(
+        "repaired: {} statements applied again",
+        report.missing.len()
+    );
     Ok(())
 }

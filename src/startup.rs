@@ -65,6 +65,10 @@ impl Application {
             background.push(crate::analytics::worker::spawn_queue_vacuum(
                 background_pool.clone(),
             ));
+            background.push(crate::analytics::verify::spawn(
+                background_pool.clone(),
+                config.analytics(),
+            ));
             if let Some(policy) = config.retrain_policy() {
                 background.push(crate::analytics::retrain::spawn(
                     background_pool.clone(),

@@ -12,4 +12,5 @@ pub mod scoring;
 pub mod settings;
 pub mod simulator;
 pub mod training;
+pub mod verify;
 pub mod worker;

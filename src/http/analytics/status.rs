@@ -27,9 +27,18 @@ pub struct AnalyticsStatus {
     stale_scores: i64,
     /// True when nothing waits: metrics and scores reflect every stored statement.
     up_to_date: bool,
+    /// The consistency check: statements stored up to this instant were verified to have
+    /// reached the metrics (null before its first round).
+    verified_through: Option<DateTime<Utc>>,
+    /// When the check last ran.
+    verified_at: Option<DateTime<Utc>>,
+    /// Statements the check found missing from the metrics and applied again, since the
+    /// store was created (0 unless something went wrong: see the server log).
+    repaired: i64,
 }
 
-/// The analytics backlog: queued statements, lag, failures and stale scores.
+/// The analytics backlog: queued statements, lag, failures and stale scores; and how far the
+/// consistency check has verified that every statement reached the metrics.
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
@@ -44,6 +53,7 @@ pub async fn analytics_status(
     auth.require(Access::AnalyticsRead)?;
     QueryParams::parse(req.query_string())?.allow_only(&[])?;
     let status = queue::status(&state.pool).await?;
+    let verified = crate::store::analytics::verify::watermark(&state.pool).await?;
     let lag_seconds = status.oldest_stored.map_or(0.0, |t| {
         ((Utc::now() - t).num_milliseconds() as f64 / 1000.0).max(0.0)
     });
@@ -54,5 +64,8 @@ pub async fn analytics_status(
         failed: status.failures,
         stale_scores: status.stale_scores,
         up_to_date: status.queued == 0 && status.stale_scores == 0,
+        verified_through: verified.through_stored,
+        verified_at: verified.at,
+        repaired: verified.repaired,
     }))
 }

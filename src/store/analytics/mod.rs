@@ -14,3 +14,4 @@ pub mod models;
 pub mod queue;
 pub mod reports;
 pub mod totals;
+pub mod verify;

@@ -76,6 +76,10 @@ async fn parallel_batches_for_a_new_course_and_new_learners_are_all_applied() {
     assert_eq!(course["learners"], 1000, "{course}");
     assert_eq!(course["statements"], 1000, "{course}");
     assert_eq!(status["failed"], 0, "{status}");
+    assert!(
+        missing(&app).await.is_empty(),
+        "the consistency check finds nothing"
+    );
 }
 
 #[tokio::test]
@@ -116,4 +120,70 @@ async fn statements_known_only_by_registration_are_applied_when_it_is_learned_in
         .await
         .expect("pending");
     assert_eq!(parked, 0, "no statement left parked");
+    assert!(
+        missing(&app).await.is_empty(),
+        "the consistency check finds nothing"
+    );
+}
+
+/// The whole store, checked as `lrs analytics verify` does: the statements missing from the
+/// analytics.
+async fn missing(app: &TestApp) -> Vec<i64> {
+    let settings = lrs::config::Config::default().analytics();
+    let through = lrs::store::analytics::verify::settled_through(&app.pool, 0.0)
+        .await
+        .expect("settled");
+    lrs::analytics::verify::check(&app.pool, &settings, 0, through, false)
+        .await
+        .expect("check")
+        .missing
+}
+
+#[tokio::test]
+async fn the_consistency_check_finds_lost_statements_and_applies_them_again() {
+    let app = crate::helpers::spawn_app_with(|c| c.analytics_worker = false).await;
+    let statements: Vec<Value> = (0..50)
+        .map(|i| statement(i, Some(COURSE), uuid::Uuid::new_v4()))
+        .collect();
+    crate::helpers::post_statements(&app, &statements).await;
+    super::fixtures::drain(&app).await;
+    assert!(missing(&app).await.is_empty(), "nothing lost yet");
+
+    // Lose ten statements' events, as the upsert race did (their queue rows are gone too).
+    sqlx::query(
+        "delete from learning_events where seq in (select seq from statements order by seq limit 10)",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("lose events");
+    let lost = missing(&app).await;
+    assert_eq!(lost.len(), 10, "{lost:?}");
+
+    // The periodic check finds them among what was stored since its last round.
+    sqlx::query("update statements set stored = stored - interval '1 hour'")
+        .execute(&app.pool)
+        .await
+        .expect("age the statements");
+    sqlx::query("update analytics_verified set through_seq = 0")
+        .execute(&app.pool)
+        .await
+        .expect("rewind the check");
+    let settings = lrs::config::Config::default().analytics();
+    let report = lrs::analytics::verify::round(&app.pool, &settings)
+        .await
+        .expect("round")
+        .expect("not locked elsewhere");
+    assert_eq!(report.missing, lost);
+    super::fixtures::drain(&app).await;
+
+    assert!(missing(&app).await.is_empty(), "applied again");
+    let course = get_json(
+        &app,
+        &format!("/analytics/courses/detail?course={}", encode(COURSE)),
+    )
+    .await;
+    assert_eq!(course["learners"], 50, "{course}");
+    let status = get_json(&app, "/analytics/status").await;
+    assert_eq!(status["repaired"], 10, "{status}");
+    assert!(status["verified_through"].is_string(), "{status}");
 }
