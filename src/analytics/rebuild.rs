@@ -1,8 +1,8 @@
 //! `lrs analytics rebuild`: recompute every analytics table from the statements.
 //!
 //! Everything derived is cleared and every statement goes back through the queue and the same
-//! worker code as live ingest; what a person set is kept: course titles and dates, uploaded
-//! outcomes, models. The property test in `tests/api/analytics/` checks that the result equals
+//! worker code as live ingest; what a person set is kept: course titles and dates, rosters,
+//! uploaded outcomes, models. The property test in `tests/api/analytics/` checks that the result equals
 //! what incremental application produced.
 
 use sqlx::PgPool;
@@ -20,9 +20,13 @@ pub async fn reset(pool: &PgPool) -> sqlx::Result<u64> {
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!("delete from learner_courses where uploaded_outcome is null")
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        r#"delete from learner_courses lc where uploaded_outcome is null
+           and not exists (select from enrolments e
+                           where e.course_id = lc.course_id and e.learner_id = lc.learner_id)"#
+    )
+    .execute(&mut *tx)
+    .await?;
     sqlx::query!(
         r#"update learner_courses set statements = 0, active_days = 0, sessions = 0, time_secs = 0,
                completions = 0, successes = 0, failures = 0, attempts = 0, score_sum = 0,

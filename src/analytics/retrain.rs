@@ -90,6 +90,7 @@ async fn train_and_compare(
         cutoff_week: policy.cutoff_week,
         algorithm: Algorithm::LogisticRegression,
         threshold: 0.5,
+        include_early_withdrawals: false,
     };
     let id = training::train(pool, &spec, SCHEDULER).await?;
     let holdout = vec![holdout];

@@ -1,14 +1,16 @@
 //! Training and evaluating at-risk models on courses whose outcomes are known, with features
 //! computed as of a cutoff week (only what was known then), and scheduled retraining.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::{Duration, NaiveDate};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
 use super::features::{CourseContext, course_features, feature_names, risk_signs};
 use super::model::{self, Algorithm, Dataset, Evaluation, TrainOptions, TrainedModel};
-use crate::store::analytics::metrics;
 use crate::store::analytics::models::{self, EvaluationRow, NewModel};
+use crate::store::analytics::{enrolments, metrics};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TrainingError {
@@ -36,18 +38,52 @@ pub fn cutoff_day(start: NaiveDate, week: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
+/// Learners with a known outcome, with features as of a cutoff week, and what the roster says
+/// of each.
+pub struct Labelled {
+    pub data: Dataset,
+    /// Per row: the learner withdrew (by the roster) before the cutoff. Such a learner's outcome
+    /// was known at the cutoff: predicting it is no help to anyone.
+    pub early_withdrawal: Vec<bool>,
+    /// Per row: the roster's attributes (empty without a roster entry).
+    pub attributes: Vec<BTreeMap<String, String>>,
+}
+
+impl Labelled {
+    /// Only the rows for which `keep` is true.
+    fn only(&self, keep: impl Fn(usize) -> bool) -> Labelled {
+        let rows: Vec<usize> = (0..self.data.rows.len()).filter(|&i| keep(i)).collect();
+        Labelled {
+            data: self.data.subset(&rows),
+            early_withdrawal: rows.iter().map(|&i| self.early_withdrawal[i]).collect(),
+            attributes: rows.iter().map(|&i| self.attributes[i].clone()).collect(),
+        }
+    }
+
+    /// Without the learners who withdrew before the cutoff.
+    pub fn without_early_withdrawals(&self) -> Labelled {
+        self.only(|i| !self.early_withdrawal[i])
+    }
+
+    pub fn early_withdrawals(&self) -> usize {
+        self.early_withdrawal.iter().filter(|e| **e).count()
+    }
+}
+
 /// Learners with a known outcome in these courses, with features as of the cutoff week.
 pub async fn labelled_dataset(
     pool: &PgPool,
     courses: &[String],
     cutoff_week: u32,
-) -> Result<Dataset, TrainingError> {
+) -> Result<Labelled, TrainingError> {
     let mut data = Dataset {
         feature_names: feature_names(),
         rows: Vec::new(),
         labels: Vec::new(),
         risk_signs: risk_signs(),
     };
+    let mut early_withdrawal = Vec::new();
+    let mut attributes = Vec::new();
     for iri in courses {
         let course = metrics::course_by_iri(pool, iri)
             .await?
@@ -57,6 +93,8 @@ pub async fn labelled_dataset(
             .ok_or_else(|| TrainingError::NoStart(iri.clone()))?;
         let cutoff = cutoff_day(start, cutoff_week);
         let learners = metrics::as_of(pool, course.id, cutoff).await?;
+        let roster = enrolments::facts(pool, course.id).await?;
+        let cutoff_instant = cutoff.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
         let context = CourseContext {
             weeks: f64::from(cutoff_week.max(1)),
             activities: metrics::course_activities_before(pool, course.id, cutoff).await?,
@@ -70,12 +108,27 @@ pub async fn labelled_dataset(
                 .as_deref()
                 .and_then(super::classify::Outcome::parse)
             {
+                let facts = roster.get(&learner.learner_id);
                 data.rows.push(row);
                 data.labels.push(outcome.is_unsuccessful());
+                early_withdrawal.push(
+                    facts
+                        .and_then(|(withdrawn, _)| *withdrawn)
+                        .is_some_and(|w| w < cutoff_instant),
+                );
+                attributes.push(
+                    facts
+                        .and_then(|(_, a)| serde_json::from_value(a.clone()).ok())
+                        .unwrap_or_default(),
+                );
             }
         }
     }
-    Ok(data)
+    Ok(Labelled {
+        data,
+        early_withdrawal,
+        attributes,
+    })
 }
 
 /// What to train.
@@ -85,6 +138,9 @@ pub struct TrainSpec {
     pub cutoff_week: u32,
     pub algorithm: Algorithm,
     pub threshold: f64,
+    /// Train on the learners who withdrew before the cutoff too (by default they are left
+    /// out: their outcome was known when the prediction would have been made).
+    pub include_early_withdrawals: bool,
 }
 
 pub fn algorithm_name(algorithm: &Algorithm) -> &'static str {
@@ -99,7 +155,17 @@ pub async fn train(
     spec: &TrainSpec,
     trained_by: &str,
 ) -> Result<i64, TrainingError> {
-    let data = labelled_dataset(pool, &spec.courses, spec.cutoff_week).await?;
+    let labelled = labelled_dataset(pool, &spec.courses, spec.cutoff_week).await?;
+    let excluded = if spec.include_early_withdrawals {
+        0
+    } else {
+        labelled.early_withdrawals()
+    };
+    let data = if spec.include_early_withdrawals {
+        labelled.data
+    } else {
+        labelled.without_early_withdrawals().data
+    };
     let positives = data.labels.iter().filter(|l| **l).count();
     if data.rows.len() < 20 || positives < 5 || data.rows.len() - positives < 5 {
         return Err(TrainingError::NotEnoughData(format!(
@@ -118,6 +184,7 @@ pub async fn train(
     let training = json!({
         "rows": data.rows.len(),
         "unsuccessful": positives,
+        "excluded_early_withdrawals": excluded,
         "summary": serde_json::to_value(&trained.training).unwrap_or(Value::Null),
     });
     Ok(models::insert(
@@ -169,28 +236,61 @@ pub async fn evaluate(
     let trained: TrainedModel =
         serde_json::from_value(row.model).map_err(|e| TrainingError::Model(e.to_string()))?;
     let week = cutoff_week.unwrap_or(u32::try_from(row.cutoff_week).unwrap_or(4));
-    let data = labelled_dataset(pool, courses, week).await?;
-    if data.rows.is_empty() {
+    let everyone = labelled_dataset(pool, courses, week).await?;
+    let labelled = everyone.without_early_withdrawals();
+    if labelled.data.rows.is_empty() {
         return Err(TrainingError::NotEnoughData(
-            "no learner of these courses has a known outcome".into(),
+            "no learner of these courses has a known outcome (and had not withdrawn before the cutoff)"
+                .into(),
         ));
     }
+    let mut report = figures(&trained, &labelled.data)?;
+    report["excluded_early_withdrawals"] = json!(everyone.early_withdrawals());
+    report["including_early_withdrawals"] = figures(&trained, &everyone.data)?;
+    report["fairness"] = fairness(&trained, &labelled)?;
+    let stored = models::insert_evaluation(
+        pool,
+        model_id,
+        courses,
+        i32::try_from(week).unwrap_or(i32::MAX),
+        &report,
+    )
+    .await?;
+    Ok(Some(stored))
+}
+
+/// The evaluation figures of a model on a dataset.
+fn figures(trained: &TrainedModel, data: &Dataset) -> Result<Value, TrainingError> {
     let evaluation =
-        model::evaluate(&trained, &data).map_err(|e| TrainingError::Model(e.to_string()))?;
+        model::evaluate(trained, data).map_err(|e| TrainingError::Model(e.to_string()))?;
     let calibrated: Vec<f64> = data
         .rows
         .iter()
         .map(|row| trained.calibrated_probability(row))
         .collect::<Result<_, _>>()
         .map_err(|e| TrainingError::Model(e.to_string()))?;
-    let brier = model::brier_score(&calibrated, &data.labels);
-    let stored = models::insert_evaluation(
-        pool,
-        model_id,
-        courses,
-        i32::try_from(week).unwrap_or(i32::MAX),
-        &evaluation_json(&evaluation, brier),
-    )
-    .await?;
-    Ok(Some(stored))
+    Ok(evaluation_json(
+        &evaluation,
+        model::brier_score(&calibrated, &data.labels),
+    ))
+}
+
+/// The model's evaluation per value of each roster attribute (see `model::fairness`).
+fn fairness(trained: &TrainedModel, labelled: &Labelled) -> Result<Value, TrainingError> {
+    let names: BTreeSet<&String> = labelled.attributes.iter().flat_map(|a| a.keys()).collect();
+    let mut report = serde_json::Map::new();
+    for name in names {
+        let values: Vec<Option<String>> = labelled
+            .attributes
+            .iter()
+            .map(|a| a.get(name).cloned())
+            .collect();
+        let groups = model::fairness::by_attribute(trained, &labelled.data, &values)
+            .map_err(|e| TrainingError::Model(e.to_string()))?;
+        report.insert(
+            name.clone(),
+            serde_json::to_value(groups).unwrap_or(Value::Null),
+        );
+    }
+    Ok(Value::Object(report))
 }

@@ -72,6 +72,8 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
                 .service(analytics::trail::learner_trail)
                 .service(analytics::trail::learner_statements)
                 .service(analytics::outcomes::upload_outcomes)
+                .service(analytics::enrolments::upload_enrolments)
+                .service(analytics::enrolments::course_enrolments)
                 .service(analytics::models::list_models)
                 // Before `/models/{id}`, which would take "history" for an id.
                 .service(analytics::history::model_history)

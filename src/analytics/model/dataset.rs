@@ -111,7 +111,7 @@ impl Dataset {
     }
 
     /// A copy holding only the rows at `indices` (in that order). Indices out of range are skipped.
-    pub(super) fn subset(&self, indices: &[usize]) -> Dataset {
+    pub fn subset(&self, indices: &[usize]) -> Dataset {
         let mut rows = Vec::with_capacity(indices.len());
         let mut labels = Vec::with_capacity(indices.len());
         for &index in indices {

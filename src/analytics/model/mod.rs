@@ -17,6 +17,7 @@ mod contributions;
 mod dataset;
 mod error;
 mod evaluate;
+pub mod fairness;
 mod metrics;
 mod options;
 mod split;

@@ -73,3 +73,28 @@ impl Learner {
         }
     }
 }
+
+impl Learner {
+    /// The attributes a student-information system would hold: a prior-attainment band that
+    /// follows the learner's quiz ability (so that groups differ in outcome rates, as real
+    /// groups do), and a study mode (about a third part-time, independent of everything else).
+    /// Derived from traits already drawn, so that adding them changed no simulated statement.
+    pub fn attributes(&self) -> std::collections::BTreeMap<String, String> {
+        let band = if self.ability > 0.4 {
+            "A"
+        } else if self.ability > -0.4 {
+            "B"
+        } else {
+            "C"
+        };
+        let mode = if self.registration.as_bytes()[15] < 86 {
+            "part-time"
+        } else {
+            "full-time"
+        };
+        [("prior_attainment", band), ("study_mode", mode)]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+}

@@ -35,6 +35,13 @@ pub struct LearnerOutcome {
     pub outcome: Outcome,
     /// The latent motivation that drove the learner (N(0, 1) over learners).
     pub motivation: f64,
+    /// The roster's view of the enrolment (RFC 3339 instants): when the learner enrolled, and
+    /// when a dropout's withdrawal was recorded.
+    pub enrolled_at: String,
+    pub withdrawn_at: Option<String>,
+    /// What an institution's records would add: the prior-attainment band (from the learner's
+    /// quiz ability) and the study mode.
+    pub attributes: std::collections::BTreeMap<String, String>,
 }
 
 /// Final grades (0 to 100) at or above which the course is `passed`.

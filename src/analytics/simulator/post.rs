@@ -4,9 +4,11 @@
 //! order; at most `concurrency` batches are in flight at once (so neighbouring batches may
 //! commit out of order). 429, 502, 503, 504 and connection failures are retried with
 //! exponential backoff; any other refusal stops the run with the server's error body, since
-//! every later batch would fail the same way. Then the ground-truth outcomes go to
-//! `POST /analytics/outcomes?course=<IRI>`, one request per course; an LRS without that
-//! endpoint (404) gets a warning, not a failure.
+//! every later batch would fail the same way. Then each course's roster goes to
+//! `POST /analytics/enrolments?course=<IRI>` (every learner, with when they enrolled, when a
+//! dropout withdrew, and their attributes), and the ground-truth outcomes to
+//! `POST /analytics/outcomes?course=<IRI>`, one request per course each; an LRS without those
+//! endpoints (404) gets a warning, not a failure.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -155,7 +157,10 @@ pub async fn post(
     let elapsed = started.elapsed();
 
     let outcomes = if options.upload_outcomes {
-        upload_outcomes(&connection, &outcomes).await?
+        match upload_rosters(&connection, &outcomes).await? {
+            OutcomeUpload::Unsupported => OutcomeUpload::Unsupported,
+            _ => upload_outcomes(&connection, &outcomes).await?,
+        }
     } else {
         OutcomeUpload::Skipped
     };
@@ -240,6 +245,47 @@ async fn send_batch(connection: Arc<Connection>, batch: Batch) -> anyhow::Result
         _ => "",
     };
     bail!("the LRS refused a batch of statements with {status}{hint}: {body}")
+}
+
+/// One request per course, with body `[{"learner": <Agent>, "enrolled_at": ..., "withdrawn_at":
+/// ..., "attributes": {...}}, ...]`: every learner is then in the course, active or not.
+async fn upload_rosters(
+    connection: &Connection,
+    outcomes: &[LearnerOutcome],
+) -> anyhow::Result<OutcomeUpload> {
+    let mut uploaded = 0;
+    for (course, group) in by_course(outcomes) {
+        let body: Vec<Value> = group
+            .iter()
+            .map(|o| {
+                json!({
+                    "learner": o.learner,
+                    "enrolled_at": o.enrolled_at,
+                    "withdrawn_at": o.withdrawn_at,
+                    "attributes": o.attributes,
+                })
+            })
+            .collect();
+        let body = Bytes::from(serde_json::to_vec(&body)?);
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("course", course)
+            .finish();
+        let path = format!("/analytics/enrolments?{query}");
+        let response = send(connection.retry, || {
+            connection.post(&path).body(body.clone())
+        })
+        .await?;
+        let status = response.status();
+        if status == StatusCode::NOT_FOUND {
+            return Ok(OutcomeUpload::Unsupported);
+        }
+        if !status.is_success() {
+            let text = response.text().await.unwrap_or_default();
+            bail!("the LRS refused the roster of {course} with {status}: {text}");
+        }
+        uploaded += group.len();
+    }
+    Ok(OutcomeUpload::Uploaded(uploaded))
 }
 
 /// One request per course, with body `[{"learner": <Agent>, "outcome": "pass"}, ...]`.

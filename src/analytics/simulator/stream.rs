@@ -94,6 +94,9 @@ impl StatementStream {
                     learner: e.learner.agent.clone(),
                     outcome,
                     motivation: e.learner.motivation,
+                    enrolled_at: instant(e.timeline.enrolled_at()),
+                    withdrawn_at: e.timeline.withdrawn_at().map(instant),
+                    attributes: e.learner.attributes(),
                 })
             })
             .collect()
@@ -141,4 +144,11 @@ impl Iterator for StatementStream {
             self.style,
         ))
     }
+}
+
+/// Milliseconds since the epoch as an RFC 3339 instant.
+fn instant(millis: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(millis)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

@@ -117,6 +117,18 @@ impl Timeline {
         self.outcome
     }
 
+    /// When the learner enrolled: a week before the course starts.
+    pub fn enrolled_at(&self) -> i64 {
+        self.start - WEEK
+    }
+
+    /// When a dropout's withdrawal was recorded: at the end of the first week in which they did
+    /// nothing (the end of week 0 for one who never started).
+    pub fn withdrawn_at(&self) -> Option<i64> {
+        self.dropout_week
+            .map(|week| self.start + (i64::from(week) + 1) * WEEK)
+    }
+
     /// The learner's next event in time order, or `None` when they have no more.
     pub fn next_event(&mut self, learner: &Learner, course: &Course) -> Option<Event> {
         while self.buffer.is_empty() {

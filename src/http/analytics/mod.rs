@@ -9,6 +9,7 @@
 mod as_of;
 pub mod course_settings;
 pub mod courses;
+pub mod enrolments;
 pub mod history;
 pub mod learners;
 mod list_filter;
@@ -89,6 +90,7 @@ macro_rules! list_rows {
 
 list_rows!(
     history::ActivationView,
+    enrolments::EnrolmentView,
     courses::CourseView,
     courses::WeekView,
     courses::HeatCell,

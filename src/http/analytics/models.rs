@@ -90,6 +90,9 @@ pub struct TrainRequest {
     threshold: Option<f64>,
     /// Make it the model that scores live courses (default false).
     activate: Option<bool>,
+    /// Train on the learners who withdrew (by the course's roster) before the cutoff too
+    /// (default false: their outcome was already known at the cutoff).
+    include_early_withdrawals: Option<bool>,
 }
 
 fn parse_algorithm(name: Option<&str>) -> Result<Algorithm, ApiError> {
@@ -131,6 +134,7 @@ pub async fn train_model(
         cutoff_week: cutoff,
         algorithm: parse_algorithm(request.algorithm.as_deref())?,
         threshold,
+        include_early_withdrawals: request.include_early_withdrawals.unwrap_or(false),
     };
     let id = training::train(&state.pool, &spec, &principal.key).await?;
     if request.activate.unwrap_or(false) {

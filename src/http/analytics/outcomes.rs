@@ -15,7 +15,7 @@ use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::query::QueryParams;
 use crate::http::state::AppState;
-use crate::store::analytics::reports;
+use crate::store::analytics::{enrolments, reports};
 
 /// One uploaded outcome (JSON form). In CSV: columns `learner,outcome`.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -30,16 +30,23 @@ pub struct OutcomeRow {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct UploadSummary {
-    /// Outcomes recorded (learners unknown until now are created).
+    /// Outcomes recorded.
     recorded: u64,
 }
 
 /// Record outcomes for learners of a course (they take precedence over outcomes read from
 /// statements). JSON: an array of `{learner, outcome}`; CSV: `learner,outcome` with a header.
+///
+/// Every learner must be in the course already (a statement in it, or a place on its roster):
+/// an outcome for anyone else is refused (400, naming the row), since it would otherwise enrol
+/// them silently. `enrol=true` enrols them explicitly.
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
-    params(("course" = String, Query)),
+    params(
+        ("course" = String, Query),
+        ("enrol" = Option<bool>, Query, description = "enrol learners who are not in the course yet (default false: refused)")
+    ),
     request_body(content = Vec<OutcomeRow>, description = "JSON array, or text/csv with columns learner,outcome"),
     responses((status = 200, body = UploadSummary), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
@@ -52,8 +59,9 @@ pub async fn upload_outcomes(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsWrite)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["course"])?;
+    params.allow_only(&["course", "enrol"])?;
     let course = course_param(&state, &params).await?;
+    let enrol = params.bool("enrol")?.unwrap_or(false);
     let media = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -109,6 +117,27 @@ pub async fn upload_outcomes(
             ApiError::invalid(format!("[{i}].outcome"), "must be pass, fail or withdrawn")
         })?;
         outcomes.push((ifi, agent, outcome.as_str().to_owned()));
+    }
+    if !enrol {
+        let ifis: Vec<String> = outcomes.iter().map(|o| o.0.clone()).collect();
+        let known: std::collections::HashSet<String> =
+            enrolments::in_course(&state.pool, course.id, &ifis)
+                .await?
+                .into_iter()
+                .collect();
+        if let Some((i, (ifi, _, _))) = outcomes
+            .iter()
+            .enumerate()
+            .find(|(_, o)| !known.contains(&o.0))
+        {
+            return Err(ApiError::invalid(
+                format!("[{i}].learner"),
+                format!(
+                    "{ifi} is not in this course (no statement in it, not on its roster); \
+                     enrol them first (POST /analytics/enrolments), or send enrol=true"
+                ),
+            ));
+        }
     }
     let recorded = reports::upload_outcomes(&state.pool, course.id, &outcomes).await?;
     Ok(HttpResponse::Ok().json(UploadSummary { recorded }))

@@ -5,6 +5,7 @@ pub mod activations;
 pub mod activities;
 pub mod course_settings;
 pub mod days;
+pub mod enrolments;
 pub mod entities;
 pub mod events;
 pub mod learner_page;

@@ -77,12 +77,14 @@ pub async fn recompute(conn: &mut PgConnection, pairs: &[(i64, i64)]) -> sqlx::R
     .execute(&mut *conn)
     .await?;
     // A learner whose every statement in the course was voided, and who has no uploaded
-    // outcome, is no longer enrolled.
+    // outcome and no place on the course's roster, is no longer in the course.
     sqlx::query!(
         r#"delete from learner_courses lc
            using unnest($1::bigint[], $2::bigint[]) as p(course_id, learner_id)
            where lc.course_id = p.course_id and lc.learner_id = p.learner_id
-             and lc.statements = 0 and lc.uploaded_outcome is null"#,
+             and lc.statements = 0 and lc.uploaded_outcome is null
+             and not exists (select from enrolments e
+                             where e.course_id = lc.course_id and e.learner_id = lc.learner_id)"#,
         &courses,
         &learners
     )

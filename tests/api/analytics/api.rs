@@ -314,13 +314,25 @@ async fn outcomes_upload_as_json_and_csv() {
         .send()
         .await
         .expect("request");
-    let csv_upload = app
+    let csv = format!(
+        "learner,outcome\n{},withdrawn\nnew.student@example.edu,fail\n",
+        learner_key(2)
+    );
+    // A learner not in the course is not enrolled silently by an outcome...
+    let refused = app
         .admin(Method::POST, &url)
         .header("content-type", "text/csv")
-        .body(format!(
-            "learner,outcome\n{},withdrawn\nnew.student@example.edu,fail\n",
-            learner_key(2)
-        ))
+        .body(csv.clone())
+        .send()
+        .await
+        .expect("request");
+    let refusal = error_body(refused, 400).await;
+    assert_eq!(refusal["property"], "[1].learner", "{refusal}");
+    // ... only when the upload says so.
+    let csv_upload = app
+        .admin(Method::POST, &format!("{url}&enrol=true"))
+        .header("content-type", "text/csv")
+        .body(csv)
         .send()
         .await
         .expect("request");

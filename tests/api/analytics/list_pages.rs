@@ -38,7 +38,7 @@ async fn course() -> TestApp {
     let upload = app
         .admin(
             reqwest::Method::POST,
-            &format!("/analytics/outcomes?course={}", encode(COURSE)),
+            &format!("/analytics/outcomes?course={}&enrol=true", encode(COURSE)),
         )
         .header("content-type", "text/csv")
         .body("learner,outcome\nlate.one@example.edu,fail\nlate.two@example.edu,pass\n")

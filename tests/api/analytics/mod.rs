@@ -16,4 +16,5 @@ mod reasons;
 
 pub use property::snapshot;
 mod retrain;
+mod rosters;
 mod scoring;

@@ -19,6 +19,7 @@ struct Stub {
     statements: usize,
     bad_headers: usize,
     outcomes: Vec<(String, Value)>,
+    rosters: Vec<(String, Value)>,
 }
 
 type Shared = web::Data<Mutex<Stub>>;
@@ -60,6 +61,18 @@ async fn outcomes(
     HttpResponse::Ok().finish()
 }
 
+async fn rosters(
+    query: web::Query<std::collections::HashMap<String, String>>,
+    body: web::Json<Value>,
+    stub: Shared,
+) -> HttpResponse {
+    let course = query.get("course").cloned().unwrap_or_default();
+    if let Ok(mut stub) = stub.lock() {
+        stub.rosters.push((course, body.into_inner()));
+    }
+    HttpResponse::Ok().finish()
+}
+
 /// Starts the stub; returns its base URL and state.
 fn spawn_stub(stub: Stub, with_outcomes: bool) -> (String, Shared) {
     let state = web::Data::new(Mutex::new(stub));
@@ -72,6 +85,7 @@ fn spawn_stub(stub: Stub, with_outcomes: bool) -> (String, Shared) {
             .route("/xapi/statements", web::post().to(statements));
         if with_outcomes {
             app.route("/analytics/outcomes", web::post().to(outcomes))
+                .route("/analytics/enrolments", web::post().to(rosters))
         } else {
             app
         }
@@ -164,6 +178,12 @@ async fn uploads_the_outcomes_of_each_course() {
     assert!(first["learner"]["objectType"] == "Agent");
     assert!(["pass", "fail", "withdrawn"].contains(&first["outcome"].as_str().unwrap_or("")));
     assert_eq!(stub.outcomes[0].1.as_array().map(Vec::len), Some(4));
+    // The roster of each course goes first: every learner, with enrolment and attributes.
+    assert_eq!(stub.rosters.len(), 2);
+    let enrolled = &stub.rosters[0].1[0];
+    assert_eq!(enrolled["learner"], first["learner"]);
+    assert!(enrolled["enrolled_at"].is_string());
+    assert!(enrolled["attributes"]["prior_attainment"].is_string());
 }
 
 #[tokio::test]
