@@ -2,8 +2,14 @@
 """Reproduces the ROC AUC table of docs/ANALYTICS.md against a running LRS.
 
 Two simulated runs of the same courses (two cohorts, different seeds) go in through the xAPI
-API with their outcomes. For each cutoff week, a model is trained on run 1 and evaluated on
-run 2 at that week; a model trained at week 4 is also evaluated at every week.
+API with their rosters and outcomes. For each cutoff week, a model is trained on run 1 and
+evaluated on run 2 at that week; a model trained at week 4 is also evaluated at every week.
+
+With scikit-learn installed (pip install scikit-learn), it also fits the baseline the LRS's
+model is measured against: a plain scikit-learn LogisticRegression on the raw counts of the
+learner list as of the cutoff week (statements, active days, sessions, hours, completions,
+successes, failures, attempts, distinct activities), trained on run 1 and evaluated on run 2,
+with and without the learners the roster shows withdrawn before the cutoff.
 
     LRS_ADMIN_KEY=admin LRS_ADMIN_SECRET=change-me python3 docs/auc_report.py
 
@@ -12,11 +18,13 @@ LEARNERS (250), WEEKS (10). Use an LRS without other courses of the same catalog
 """
 
 import base64
+import datetime
 import json
 import os
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 URL = os.environ.get("URL", "http://127.0.0.1:8080")
@@ -59,6 +67,55 @@ def courses_of_run(run):
     return sorted(c["course"] for c in items if c["course"].endswith(f"/{run}"))
 
 
+RAW_COUNTS = ["statements", "active_days", "sessions", "time_on_task_hours", "completions",
+              "successes", "failures", "attempts", "distinct_activities"]
+
+
+def learners_as_of(course, week):
+    items, cursor = [], None
+    while True:
+        path = (f"/analytics/courses/learners?course={urllib.parse.quote(course, safe='')}"
+                f"&as_of_week={week}&limit=10000" + (f"&cursor={cursor}" if cursor else ""))
+        page = call("GET", path)
+        items += page["items"]
+        cursor = page["next"]
+        if not cursor:
+            return items
+
+
+def withdrawn_before(course, week):
+    """Learners the roster shows withdrawn before the end of `week`."""
+    detail = call("GET", f"/analytics/courses/detail?course={urllib.parse.quote(course, safe='')}")
+    start = datetime.date.fromisoformat(detail["start_date"])
+    cutoff = datetime.datetime.combine(start + datetime.timedelta(days=7 * week),
+                                       datetime.time(), datetime.timezone.utc)
+    roster = call("GET", f"/analytics/courses/enrolments?course={urllib.parse.quote(course, safe='')}")
+    return {r["learner"] for r in roster["items"]
+            if r["withdrawn_at"] and datetime.datetime.fromisoformat(
+                r["withdrawn_at"].replace("Z", "+00:00")) < cutoff}
+
+
+def baseline_rows(courses, week, leave_out_early):
+    x, y = [], []
+    for course in courses:
+        early = withdrawn_before(course, week) if leave_out_early else set()
+        for item in learners_as_of(course, week):
+            if item["outcome"] is None or item["learner"] in early:
+                continue
+            x.append([float(item[c] or 0) for c in RAW_COUNTS])
+            y.append(item["outcome"] != "pass")
+    return x, y
+
+
+def baseline_auc(train, test, week, leave_out_early):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    x, y = baseline_rows(train, week, leave_out_early)
+    model = LogisticRegression(max_iter=5000).fit(x, y)
+    tx, ty = baseline_rows(test, week, leave_out_early)
+    return roc_auc_score(ty, model.predict_proba(tx)[:, 1])
+
+
 def main():
     simulate(seed=11, run=1)
     simulate(seed=12, run=2)
@@ -67,10 +124,18 @@ def main():
     train, test = courses_of_run(1), courses_of_run(2)
     print(f"training courses: {len(train)}, evaluation courses: {len(test)}")
 
-    print("\nmodel trained and evaluated at the same cutoff week")
+    try:
+        import sklearn  # noqa: F401
+        with_baseline = True
+    except ImportError:
+        with_baseline = False
+        print("(scikit-learn is not installed: no baseline)")
+
+    print("\nmodel trained and evaluated at the same cutoff week (learners withdrawn before the cutoff left out)")
     print("| cutoff week | ROC AUC | precision | recall | Brier | learners |")
     print("|---|---|---|---|---|---|")
     week4_model = None
+    comparison = []
     for week in CUTOFFS:
         model = call("POST", "/analytics/models", {"courses": train, "cutoff_week": week})
         if week == 4:
@@ -79,6 +144,17 @@ def main():
                  {"courses": test, "cutoff_week": week})["metrics"]
         print(f"| {week} | {m['roc_auc']:.3f} | {m['precision']:.3f} | {m['recall']:.3f} "
               f"| {m['brier'] if m['brier'] is not None else float('nan'):.3f} | {m['rows']} ({m['unsuccessful']} unsuccessful) |")
+        comparison.append((week, m["roc_auc"], m["including_early_withdrawals"]["roc_auc"],
+                           m["excluded_early_withdrawals"]))
+
+    if with_baseline:
+        print("\nagainst scikit-learn's LogisticRegression on the raw counts (ROC AUC on run 2)")
+        print("| cutoff week | LRS model, without early withdrawals | baseline, without | LRS model, with them | baseline, with | early withdrawals |")
+        print("|---|---|---|---|---|---|")
+        for week, without, including, excluded in comparison:
+            b_without = baseline_auc(train, test, week, True)
+            b_with = baseline_auc(train, test, week, False)
+            print(f"| {week} | {without:.3f} | {b_without:.3f} | {including:.3f} | {b_with:.3f} | {excluded} |")
 
     print("\nthe week-4 model evaluated at other weeks")
     print("| evaluated at week | ROC AUC |")

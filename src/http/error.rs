@@ -185,6 +185,14 @@ impl From<sqlx::Error> for ApiError {
                 ApiError::Unavailable("the database is overloaded; retry shortly".into())
             }
             ref outage if is_outage(outage) => ApiError::internal(error),
+            // A deadlock or serialization failure that the code did not retry itself: nothing
+            // is wrong with the request, which will succeed if sent again.
+            ref conflict if crate::store::retry::is_transient(conflict) => {
+                tracing::warn!(error = %error, "a request's transaction lost a conflict");
+                ApiError::Unavailable(
+                    "the request met a concurrent change and was aborted; retry it".into(),
+                )
+            }
             // Text the client sent that PostgreSQL cannot hold: the NUL character, in `text`
             // (22021) or as a `\u0000` escape in `jsonb` (22P05). The paths that must store
             // such text replace it first (`store::text`); anywhere else it is the client's

@@ -6,6 +6,7 @@ pub mod analytics;
 pub mod credentials;
 pub mod documents;
 pub mod erasure;
+pub mod retry;
 pub mod statements;
 pub mod text;
 mod warm_up;

@@ -66,6 +66,22 @@ pub async fn apply(
     iri: &str,
     change: &SettingsChange<'_>,
 ) -> Result<i64, SettingsError> {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match apply_once(pool, iri, change).await {
+            Err(SettingsError::Database(e))
+                if tries < 5 && crate::store::retry::is_transient(&e) => {}
+            other => return other,
+        }
+    }
+}
+
+async fn apply_once(
+    pool: &PgPool,
+    iri: &str,
+    change: &SettingsChange<'_>,
+) -> Result<i64, SettingsError> {
     let mut tx = pool.begin().await?;
     let (set_title, title) = change.title.parts();
     let (set_start, start) = change.start_date.parts();
@@ -103,12 +119,7 @@ pub async fn apply(
     if let Some(deadlines) = change.deadlines {
         replace_deadlines(&mut tx, course.id, deadlines).await?;
     }
-    sqlx::query!(
-        "update learner_courses set risk_stale = true where course_id = $1",
-        course.id
-    )
-    .execute(&mut *tx)
-    .await?;
+    super::enrolments::mark_stale(&mut tx, course.id).await?;
     tx.commit().await?;
     Ok(course.id)
 }

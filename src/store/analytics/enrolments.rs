@@ -22,6 +22,10 @@ pub struct Enrolment {
 /// and every enrolled learner gets a place in the course's learner list, active or not.
 /// Returns the number of enrolments written.
 pub async fn upsert(pool: &PgPool, course_id: i64, enrolments: &[Enrolment]) -> sqlx::Result<u64> {
+    crate::store::retry::transient(|| upsert_once(pool, course_id, enrolments)).await
+}
+
+async fn upsert_once(pool: &PgPool, course_id: i64, enrolments: &[Enrolment]) -> sqlx::Result<u64> {
     let mut tx = pool.begin().await?;
     crate::store::erasure::wait_for_erasures(&mut tx).await?;
     // Keyed by the hash of the identifier as given, stored in its storable form (as the
@@ -35,46 +39,60 @@ pub async fn upsert(pool: &PgPool, course_id: i64, enrolments: &[Enrolment]) -> 
         .iter()
         .map(|e| storable_json(&e.agent).to_string())
         .collect();
+    // New learners are inserted without touching (and so locking) existing ones, which the
+    // analytics workers update; then all are read, in a statement of their own so that rows
+    // another transaction inserted meanwhile are seen (`entities::missing_keys`).
+    sqlx::query!(
+        r#"insert into learners (ifi, ifi_sha, agent)
+           select * from unnest($1::text[], $2::bytea[], $3::text[]::jsonb[])
+           order by 2
+           on conflict (ifi_sha) do nothing"#,
+        &ifis,
+        &shas,
+        &agents
+    )
+    .execute(&mut *tx)
+    .await?;
+    let known = sqlx::query!(
+        "select id, ifi_sha, ifi, name from learners where ifi_sha = any($1)",
+        &shas
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let id_of: std::collections::HashMap<&[u8], i64> =
+        known.iter().map(|k| (k.ifi_sha.as_slice(), k.id)).collect();
+    let ids: Vec<i64> = shas
+        .iter()
+        .map(|sha| id_of.get(sha.as_slice()).copied())
+        .collect::<Option<_>>()
+        .ok_or_else(|| sqlx::Error::Protocol("an enrolled learner has no id".into()))?;
     let enrolled: Vec<Option<DateTime<Utc>>> = enrolments.iter().map(|e| e.enrolled_at).collect();
     let withdrawn: Vec<Option<DateTime<Utc>>> = enrolments.iter().map(|e| e.withdrawn_at).collect();
     let attributes: Vec<String> = enrolments
         .iter()
         .map(|e| storable_json(&e.attributes).to_string())
         .collect();
-    let written = sqlx::query!(
-        r#"
-        with input as (
-            select * from unnest($2::text[], $3::bytea[], $4::text[], $5::timestamptz[],
-                                 $6::timestamptz[], $7::text[])
-                as i(ifi, ifi_sha, agent, enrolled_at, withdrawn_at, attributes)
-        ),
-        known as (
-            -- `do update` (not `do nothing`) so that every learner is returned, new or not,
-            -- whatever another transaction inserted meanwhile.
-            insert into learners (ifi, ifi_sha, agent)
-            select ifi, ifi_sha, agent::jsonb from input
-            order by ifi_sha
-            on conflict (ifi_sha) do update set ifi = excluded.ifi
-            returning id, ifi_sha, ifi, name
-        ),
-        listed as (
-            insert into learner_courses (course_id, learner_id, risk_stale, learner_ifi, learner_name)
-            select $1, k.id, true, k.ifi, k.name from known k
-            order by k.id
-            on conflict (course_id, learner_id) do nothing
-        )
-        insert into enrolments (course_id, learner_id, enrolled_at, withdrawn_at, attributes)
-        select $1, k.id, i.enrolled_at, i.withdrawn_at, i.attributes::jsonb
-        from input i join known k on k.ifi_sha = i.ifi_sha
-        order by k.id
-        on conflict (course_id, learner_id) do update
-        set enrolled_at = excluded.enrolled_at, withdrawn_at = excluded.withdrawn_at,
-            attributes = excluded.attributes, updated = now()
-        "#,
+    sqlx::query!(
+        r#"insert into learner_courses (course_id, learner_id, risk_stale, learner_ifi, learner_name)
+           select $1, l.id, true, l.ifi, l.name
+           from learners l where l.id = any($2)
+           order by l.id
+           on conflict (course_id, learner_id) do nothing"#,
         course_id,
-        &ifis,
-        &shas,
-        &agents,
+        &ids
+    )
+    .execute(&mut *tx)
+    .await?;
+    let written = sqlx::query!(
+        r#"insert into enrolments (course_id, learner_id, enrolled_at, withdrawn_at, attributes)
+           select $1::bigint, u.* from unnest($2::bigint[], $3::timestamptz[], $4::timestamptz[],
+                                              $5::text[]::jsonb[]) as u
+           order by 2
+           on conflict (course_id, learner_id) do update
+           set enrolled_at = excluded.enrolled_at, withdrawn_at = excluded.withdrawn_at,
+               attributes = excluded.attributes, updated = now()"#,
+        course_id,
+        &ids,
         &enrolled as &[Option<DateTime<Utc>>],
         &withdrawn as &[Option<DateTime<Utc>>],
         &attributes
@@ -83,14 +101,28 @@ pub async fn upsert(pool: &PgPool, course_id: i64, enrolments: &[Enrolment]) -> 
     .await?
     .rows_affected();
     // A withdrawal moves what the scores describe.
-    sqlx::query!(
-        "update learner_courses set risk_stale = true where course_id = $1",
-        course_id
-    )
-    .execute(&mut *tx)
-    .await?;
+    mark_stale(&mut tx, course_id).await?;
     tx.commit().await?;
     Ok(written)
+}
+
+/// Marks every score of the course stale. Rows an analytics worker holds are skipped: its
+/// commit marks them stale anyway, and waiting for them in another order could deadlock.
+pub async fn mark_stale(conn: &mut sqlx::PgConnection, course_id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"with free as materialized (
+               select learner_id from learner_courses
+               where course_id = $1 and not risk_stale
+               order by learner_id
+               for update skip locked
+           )
+           update learner_courses lc set risk_stale = true
+           from free where lc.course_id = $1 and lc.learner_id = free.learner_id"#,
+        course_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone)]

@@ -190,8 +190,17 @@ pub async fn trail_statements(
         .collect()
 }
 
-/// Records outcomes from a student-information system; creates unknown learners.
+/// Records outcomes from a student-information system; creates unknown learners (the API
+/// lets it only when asked to enrol them).
 pub async fn upload_outcomes(
+    pool: &PgPool,
+    course_id: i64,
+    outcomes: &[(String, Value, String)],
+) -> sqlx::Result<u64> {
+    crate::store::retry::transient(|| upload_outcomes_once(pool, course_id, outcomes)).await
+}
+
+async fn upload_outcomes_once(
     pool: &PgPool,
     course_id: i64,
     outcomes: &[(String, Value, String)],

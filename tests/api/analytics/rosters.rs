@@ -103,3 +103,27 @@ async fn a_roster_with_a_learner_twice_or_a_withdrawal_before_enrolment_is_refus
         assert_eq!(body["property"], property, "{roster}");
     }
 }
+
+#[tokio::test]
+async fn a_roster_uploaded_while_the_workers_apply_its_learners_statements_succeeds() {
+    // The workers update the same learners' rows; before, this met them in another order and
+    // the upload failed with a deadlock (500).
+    let app = crate::helpers::spawn_app().await;
+    for round in 0..3u32 {
+        let statements: Vec<Value> = (0..200u32)
+            .map(|n| statement(1000 * round + n, VIEWED, "r1", "2026-01-05T10:00:00.000Z"))
+            .collect();
+        let roster: Vec<Value> = (0..200u32)
+            .map(|n| json!({"learner": learner(1000 * round + n), "enrolled_at": "2025-12-20T00:00:00Z"}))
+            .collect();
+        let posting = post(&app, &statements);
+        let uploading = upload(&app, "application/json", json!(roster).to_string());
+        let ((), response) = tokio::join!(posting, uploading);
+        assert_eq!(
+            response.status().as_u16(),
+            200,
+            "round {round}: {}",
+            response.text().await.unwrap_or_default()
+        );
+    }
+}
