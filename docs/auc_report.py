@@ -14,7 +14,8 @@ with and without the learners the roster shows withdrawn before the cutoff.
     LRS_ADMIN_KEY=admin LRS_ADMIN_SECRET=change-me python3 docs/auc_report.py
 
 Environment: URL (http://127.0.0.1:8080), LRS_BIN (target/release/lrs), COURSES (4),
-LEARNERS (250), WEEKS (10). Use an LRS without other courses of the same catalogue.
+LEARNERS (250), WEEKS (10), ALGORITHM (auto), SKIP_SIMULATE (1: the runs are in the LRS
+already). Use an LRS without other courses of the same catalogue.
 """
 
 import base64
@@ -34,6 +35,7 @@ LRS = os.environ.get("LRS_BIN", "target/release/lrs")
 COURSES = os.environ.get("COURSES", "4")
 LEARNERS = os.environ.get("LEARNERS", "250")
 WEEKS = os.environ.get("WEEKS", "10")
+ALGORITHM = os.environ.get("ALGORITHM", "auto")
 CUTOFFS = [2, 4, 8]
 AUTH = "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()
 
@@ -117,8 +119,9 @@ def baseline_auc(train, test, week, leave_out_early):
 
 
 def main():
-    simulate(seed=11, run=1)
-    simulate(seed=12, run=2)
+    if os.environ.get("SKIP_SIMULATE") != "1":
+        simulate(seed=11, run=1)
+        simulate(seed=12, run=2)
     while not call("GET", "/analytics/status")["up_to_date"]:
         time.sleep(0.5)
     train, test = courses_of_run(1), courses_of_run(2)
@@ -137,7 +140,10 @@ def main():
     week4_model = None
     comparison = []
     for week in CUTOFFS:
-        model = call("POST", "/analytics/models", {"courses": train, "cutoff_week": week})
+        model = call("POST", "/analytics/models", {"courses": train, "cutoff_week": week,
+                                                   "algorithm": ALGORITHM})
+        print(f"  (week {week}: {model['algorithm']}; held out: {model['training'].get('algorithm_selection')})",
+              file=sys.stderr)
         if week == 4:
             week4_model = model["id"]
         m = call("POST", f"/analytics/models/{model['id']}/evaluations",

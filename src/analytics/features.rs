@@ -24,6 +24,14 @@ pub struct LearnerMetrics {
     pub days_since_last: Option<f64>,
     /// Standard deviation of the gaps between active days; None with fewer than three.
     pub regularity: Option<f64>,
+    /// Active days in the seven days before the cutoff.
+    pub recent_active_days: f64,
+    /// Deadlines due by the cutoff that the learner met (a statement on the activity by the
+    /// due time), met late, and the credit earned on them (best scaled score, 1 for an
+    /// activity without scores).
+    pub deadlines_on_time: f64,
+    pub deadlines_late: f64,
+    pub deadline_credit: f64,
 }
 
 /// The course at the cutoff.
@@ -33,10 +41,12 @@ pub struct CourseContext {
     pub weeks: f64,
     /// Activities of the course touched by anyone before the cutoff.
     pub activities: f64,
+    /// Deadlines of the course due by the cutoff.
+    pub deadlines_due: f64,
 }
 
 /// Raw features, in vector order.
-pub const RAW: [&str; 11] = [
+pub const RAW: [&str; 15] = [
     "statements_per_week",
     "active_days_per_week",
     "sessions_per_week",
@@ -48,6 +58,10 @@ pub const RAW: [&str; 11] = [
     "success_rate",
     "days_since_last",
     "regularity_days",
+    "recent_activity",
+    "missed_deadlines",
+    "late_deadlines",
+    "deadline_credit",
 ];
 
 /// Raw features that also appear relative to the course mean (`rel_<name>`).
@@ -69,7 +83,9 @@ pub fn risk_signs() -> Vec<RiskSign> {
     feature_names()
         .iter()
         .map(|name| match base_feature(name) {
-            "days_since_last" | "regularity_days" => RiskSign::HigherIsRiskier,
+            "days_since_last" | "regularity_days" | "missed_deadlines" | "late_deadlines" => {
+                RiskSign::HigherIsRiskier
+            }
             _ => RiskSign::HigherIsSafer,
         })
         .collect()
@@ -139,6 +155,13 @@ pub fn course_features(
                 // Without three active days there is no rhythm to speak of: as irregular as
                 // the elapsed time allows.
                 l.regularity.unwrap_or(elapsed_days / 2.0),
+                recent_activity(l, weeks),
+                share(
+                    course.deadlines_due - l.deadlines_on_time - l.deadlines_late,
+                    course.deadlines_due,
+                ),
+                share(l.deadlines_late, course.deadlines_due),
+                share(l.deadline_credit, course.deadlines_due),
             ]
         })
         .collect();
@@ -170,8 +193,46 @@ pub fn course_features(
     (rows, means)
 }
 
+/// The trajectory: active days in the last week against the learner's weekly average in the
+/// weeks before it, 1 when there is nothing to compare (the first week, or no activity at all),
+/// at most 3 (a learner starting late, say).
+fn recent_activity(learner: &LearnerMetrics, weeks: f64) -> f64 {
+    let earlier_weeks = weeks - 1.0;
+    let earlier = learner.active_days - learner.recent_active_days;
+    if earlier_weeks < 1.0 || learner.active_days <= 0.0 {
+        return 1.0;
+    }
+    let usual = earlier / earlier_weeks;
+    if usual <= 0.0 {
+        return 3.0;
+    }
+    (learner.recent_active_days / usual).min(3.0)
+}
+
+/// `part / whole`, 0 when there is no whole.
+fn share(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        (part / whole).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
 fn raw_index(name: &str) -> usize {
     RAW.iter().position(|n| *n == name).unwrap_or(0)
+}
+
+/// `row` (features named `from`) reduced to the features named `to`, in that order: a model
+/// trained before a feature was added scores with the features it knows. None when `to` names
+/// a feature `from` lacks.
+pub fn project(from: &[String], to: &[String], row: &[f64]) -> Option<Vec<f64>> {
+    to.iter()
+        .map(|name| {
+            from.iter()
+                .position(|f| f == name)
+                .and_then(|j| row.get(j).copied())
+        })
+        .collect()
 }
 
 /// The raw feature a (raw or relative) feature is about.
@@ -240,6 +301,24 @@ pub fn describe(base: &str, value: f64, course_mean: f64, imputed: bool) -> Stri
         "regularity_days" => format!(
             "study rhythm varies by {value:.1} days between active days (course average {course_mean:.1})"
         ),
+        "recent_activity" => format!(
+            "active last week at {value:.1} times their earlier weekly rate (course average {course_mean:.1})"
+        ),
+        "missed_deadlines" => format!(
+            "missed {} of the deadlines so far (course average {})",
+            pct(value),
+            pct(course_mean)
+        ),
+        "late_deadlines" => format!(
+            "late for {} of the deadlines so far (course average {})",
+            pct(value),
+            pct(course_mean)
+        ),
+        "deadline_credit" => format!(
+            "earned {} of the credit of the assessments due so far (course average {})",
+            pct(value),
+            pct(course_mean)
+        ),
         other => format!("{other} = {value:.2} (course average {course_mean:.2})"),
     }
 }
@@ -298,6 +377,7 @@ mod tests {
         let course = CourseContext {
             weeks: 2.0,
             activities: 10.0,
+            deadlines_due: 0.0,
         };
         let (rows, means) = course_features(&[learner(40.0, 6.0), learner(20.0, 2.0)], &course);
         assert_eq!(rows[0].len(), feature_names().len());
@@ -319,6 +399,7 @@ mod tests {
         let course = CourseContext {
             weeks: 0.0,
             activities: 0.0,
+            deadlines_due: 0.0,
         };
         let (rows, means) = course_features(&[LearnerMetrics::default()], &course);
         assert!(rows[0].iter().chain(means.iter()).all(|v| v.is_finite()));
@@ -339,6 +420,7 @@ mod tests {
         let course = CourseContext {
             weeks: 3.0,
             activities: 4.0,
+            deadlines_due: 0.0,
         };
         let (rows, means) = course_features(&[never.clone(), learner(9.0, 3.0)], &course);
         let days = RAW

@@ -13,7 +13,6 @@ use tracing::Instrument;
 
 use serde_json::json;
 
-use super::model::Algorithm;
 use super::training::{self, TrainSpec};
 use crate::store::analytics::activations::{self, ActivatedBy, Activation};
 use crate::store::analytics::models;
@@ -88,8 +87,9 @@ async fn train_and_compare(
     let spec = TrainSpec {
         courses,
         cutoff_week: policy.cutoff_week,
-        algorithm: Algorithm::LogisticRegression,
-        threshold: 0.5,
+        algorithm: None,
+        threshold: None,
+        target_precision: crate::analytics::training::DEFAULT_TARGET_PRECISION,
         include_early_withdrawals: false,
     };
     let id = training::train(pool, &spec, SCHEDULER).await?;

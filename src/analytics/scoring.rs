@@ -20,6 +20,7 @@ use super::features::{
 use super::model::TrainedModel;
 use crate::store::analytics::metrics::{self, CourseDates, LearnerRow};
 use crate::store::analytics::models::{self, Score, StoredScore};
+use crate::store::analytics::progress;
 
 /// The instant live scores describe: now, or the course's end, or (for a course nobody has
 /// been active in for [`QUIET_DAYS`]) that long after its latest statement, whichever comes
@@ -151,7 +152,7 @@ pub async fn score_course(
     let full = course
         .scored_reference
         .is_none_or(|r| (reference - r).abs() >= DRIFT);
-    let learners = metrics::current(pool, course.id, reference).await?;
+    let mut learners = metrics::current(pool, course.id, reference).await?;
     if learners.is_empty() {
         if full {
             // Nothing to score (an erasure took the last learner): not drifted either.
@@ -159,11 +160,13 @@ pub async fn score_course(
         }
         return Ok(0);
     }
+    let deadlines_due = progress::fill(pool, course.id, reference, &mut learners).await?;
     let context = CourseContext {
         weeks: course
             .start
             .map_or(1.0, |start| weeks_elapsed(start, reference)),
         activities: metrics::course_activities(pool, course.id).await?,
+        deadlines_due,
     };
     let model = Arc::clone(model);
     // Features relative to the course's averages, a score and its explanation per learner:
@@ -193,9 +196,12 @@ fn moved_scores(
 ) -> anyhow::Result<Vec<Score>> {
     let metrics_only: Vec<_> = learners.iter().map(|l| l.metrics.clone()).collect();
     let (rows, means) = course_features(&metrics_only, context);
+    let names = feature_names();
+    let model_means = for_model(model, &names, &means)?;
     let mut scores = Vec::new();
     for (learner, row) in learners.iter().zip(&rows) {
-        let (probability, band) = risk(model, row)?;
+        let model_row = for_model(model, &names, row)?;
+        let (probability, band) = risk(model, &model_row)?;
         let before = stored.get(&learner.learner_id);
         let moved = before.is_none_or(|b| {
             b.stale
@@ -207,7 +213,7 @@ fn moved_scores(
         if !moved && !full {
             continue;
         }
-        let contributions = model.contributions(row, &means)?;
+        let contributions = model.contributions(&model_row, &model_means)?;
         let factors = top_factors(&contributions, row, &means, &learner.metrics, 3);
         if !moved && before.is_some_and(|b| b.explanations == explanations(&factors)) {
             continue;
@@ -221,6 +227,20 @@ fn moved_scores(
         });
     }
     Ok(scores)
+}
+
+/// A full feature row (or the course means), named `names`, as `model` takes it: a model
+/// trained before a feature was added knows fewer.
+pub fn for_model(
+    model: &TrainedModel,
+    names: &[String],
+    row: &[f64],
+) -> Result<Vec<f64>, super::model::ModelError> {
+    super::features::project(names, &model.feature_names, row).ok_or_else(|| {
+        super::model::ModelError::InvalidModel(
+            "the model uses a feature this LRS does not compute".to_owned(),
+        )
+    })
 }
 
 /// The factor names and explanations of a score, as stored (see [`models::StoredScore`]).

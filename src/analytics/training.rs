@@ -10,7 +10,7 @@ use sqlx::PgPool;
 use super::features::{CourseContext, course_features, feature_names, risk_signs};
 use super::model::{self, Algorithm, Dataset, Evaluation, TrainOptions, TrainedModel};
 use crate::store::analytics::models::{self, EvaluationRow, NewModel};
-use crate::store::analytics::{enrolments, metrics};
+use crate::store::analytics::{enrolments, metrics, progress};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TrainingError {
@@ -92,12 +92,14 @@ pub async fn labelled_dataset(
             .start
             .ok_or_else(|| TrainingError::NoStart(iri.clone()))?;
         let cutoff = cutoff_day(start, cutoff_week);
-        let learners = metrics::as_of(pool, course.id, cutoff).await?;
+        let mut learners = metrics::as_of(pool, course.id, cutoff).await?;
         let roster = enrolments::facts(pool, course.id).await?;
         let cutoff_instant = cutoff.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+        let deadlines_due = progress::fill(pool, course.id, cutoff_instant, &mut learners).await?;
         let context = CourseContext {
             weeks: f64::from(cutoff_week.max(1)),
             activities: metrics::course_activities_before(pool, course.id, cutoff).await?,
+            deadlines_due,
         };
         let metrics_only: Vec<_> = learners.iter().map(|l| l.metrics.clone()).collect();
         // Course means come from every learner, labelled or not, as in live scoring.
@@ -131,22 +133,29 @@ pub async fn labelled_dataset(
     })
 }
 
+/// The precision the `high` band is chosen for by default: of the learners it flagged in the
+/// courses a model learned from, at least this share ended unsuccessfully.
+pub const DEFAULT_TARGET_PRECISION: f64 = 0.6;
+
 /// What to train.
 #[derive(Debug, Clone)]
 pub struct TrainSpec {
     pub courses: Vec<String>,
     pub cutoff_week: u32,
-    pub algorithm: Algorithm,
-    pub threshold: f64,
+    /// None: the better of both by held-out evaluation (`model::select`).
+    pub algorithm: Option<Algorithm>,
+    /// The `high` band's threshold; None: chosen for [`TrainSpec::target_precision`].
+    pub threshold: Option<f64>,
+    /// The precision the `high` band should have had on the training courses (when no threshold
+    /// is given).
+    pub target_precision: f64,
     /// Train on the learners who withdrew before the cutoff too (by default they are left
     /// out: their outcome was known when the prediction would have been made).
     pub include_early_withdrawals: bool,
 }
 
 pub fn algorithm_name(algorithm: &Algorithm) -> &'static str {
-    match algorithm {
-        Algorithm::LogisticRegression => "logistic_regression",
-    }
+    algorithm.name()
 }
 
 /// Trains a model and stores it (inactive); returns its id.
@@ -174,23 +183,37 @@ pub async fn train(
         )));
     }
     let options = TrainOptions {
-        algorithm: spec.algorithm,
-        threshold: spec.threshold,
+        threshold: spec.threshold.unwrap_or(0.5),
+        target_precision: spec.threshold.is_none().then_some(spec.target_precision),
         ..TrainOptions::default()
     };
-    let trained = model::train(&data, &options).map_err(|e| TrainingError::Model(e.to_string()))?;
+    let candidates = match spec.algorithm {
+        Some(algorithm) => vec![algorithm],
+        None => vec![
+            Algorithm::LogisticRegression,
+            Algorithm::GradientBoostedTrees,
+        ],
+    };
+    // Fitting is CPU work with nothing to await (boosting takes tenths of a second).
+    let (trained, selection, data) = tokio::task::spawn_blocking(move || {
+        model::select::train_best(&data, &options, &candidates).map(|(m, s)| (m, s, data))
+    })
+    .await
+    .map_err(|e| TrainingError::Model(e.to_string()))?
+    .map_err(|e| TrainingError::Model(e.to_string()))?;
     let model_json =
         serde_json::to_value(&trained).map_err(|e| TrainingError::Model(e.to_string()))?;
     let training = json!({
         "rows": data.rows.len(),
         "unsuccessful": positives,
         "excluded_early_withdrawals": excluded,
+        "algorithm_selection": selection,
         "summary": serde_json::to_value(&trained.training).unwrap_or(Value::Null),
     });
     Ok(models::insert(
         pool,
         &NewModel {
-            algorithm: algorithm_name(&spec.algorithm),
+            algorithm: algorithm_name(&trained.algorithm),
             cutoff_week: i32::try_from(spec.cutoff_week).unwrap_or(i32::MAX),
             training_courses: &spec.courses,
             model: &model_json,
@@ -244,9 +267,17 @@ pub async fn evaluate(
                 .into(),
         ));
     }
-    let mut report = figures(&trained, &labelled.data)?;
+    let project = |data: &Dataset| {
+        data.project(&trained.feature_names)
+            .map_err(|e| TrainingError::Model(e.to_string()))
+    };
+    let mut report = figures(&trained, &project(&labelled.data)?)?;
     report["excluded_early_withdrawals"] = json!(everyone.early_withdrawals());
-    report["including_early_withdrawals"] = figures(&trained, &everyone.data)?;
+    report["including_early_withdrawals"] = figures(&trained, &project(&everyone.data)?)?;
+    let labelled = Labelled {
+        data: project(&labelled.data)?,
+        ..labelled
+    };
     report["fairness"] = fairness(&trained, &labelled)?;
     let stored = models::insert_evaluation(
         pool,

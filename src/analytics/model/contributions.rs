@@ -1,6 +1,7 @@
 //! Why a learner is at risk: each feature's share of the learner's log-odds relative to a learner
-//! sitting at the course means. For logistic regression this is exact, so the contributions add
-//! up to `log_odds(row) − log_odds(course_means)`.
+//! sitting at the course means. Both models are additive (logistic regression in the features,
+//! boosted stumps in one shape per feature), so this is exact: the contributions add up to
+//! `log_odds(row) − log_odds(course_means)`.
 
 use serde::{Deserialize, Serialize};
 
@@ -39,7 +40,10 @@ impl TrainedModel {
             .enumerate()
             .map(
                 |(index, ((feature, (&coefficient, std)), (&value, &course_mean)))| {
-                    let contribution = if coefficient == 0.0 {
+                    let contribution = if let Some(shape) = self.shapes.get(index) {
+                        // Additive model: the shape between the course mean and the value.
+                        shape.at(value) - shape.at(course_mean)
+                    } else if coefficient == 0.0 {
                         0.0
                     } else {
                         coefficient * (value - course_mean) / std

@@ -102,6 +102,38 @@ impl Dataset {
         Ok(())
     }
 
+    /// The same rows with only the features named `names`, in that order (a model trained
+    /// before a feature was added is evaluated on the features it knows).
+    pub fn project(&self, names: &[String]) -> Result<Dataset, ModelError> {
+        let positions: Vec<usize> = names
+            .iter()
+            .map(|name| {
+                self.feature_names
+                    .iter()
+                    .position(|f| f == name)
+                    .ok_or_else(|| ModelError::FeatureName {
+                        index: 0,
+                        expected: name.clone(),
+                        found: "(not computed any more)".to_owned(),
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Dataset {
+            feature_names: names.to_vec(),
+            rows: self
+                .rows
+                .iter()
+                .map(|row| positions.iter().map(|&j| row[j]).collect())
+                .collect(),
+            labels: self.labels.clone(),
+            risk_signs: if self.risk_signs.is_empty() {
+                Vec::new()
+            } else {
+                positions.iter().map(|&j| self.risk_signs[j]).collect()
+            },
+        })
+    }
+
     /// The sign constraint of feature `index` (free when none are given).
     pub fn risk_sign(&self, index: usize) -> RiskSign {
         self.risk_signs

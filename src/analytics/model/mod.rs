@@ -12,6 +12,7 @@
 //! feature the fit would give the wrong sign is left out and the model fitted again, so that
 //! no explanation ever reads backwards.
 
+pub mod additive;
 mod band;
 mod contributions;
 mod dataset;
@@ -20,6 +21,7 @@ mod evaluate;
 pub mod fairness;
 mod metrics;
 mod options;
+pub mod select;
 mod split;
 mod standardize;
 mod train;

@@ -5,13 +5,25 @@ use serde::{Deserialize, Serialize};
 
 use super::ModelError;
 
-/// The learning algorithm. Only logistic regression for now: it is what `linfa` does well, its
-/// per-feature contributions are exact, and gradient boosting would need regression trees that
-/// `linfa-trees` 0.8 does not offer.
+/// The learning algorithm. Both give exact per-feature contributions that read the right way
+/// round (see [`super::RiskSign`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Algorithm {
+    /// L2-regularised logistic regression on standardised features (linfa).
     LogisticRegression,
+    /// Gradient-boosted decision stumps (forust-ml) with monotone constraints, read as an
+    /// additive model: one monotone step function per feature ([`super::additive`]).
+    GradientBoostedTrees,
+}
+
+impl Algorithm {
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::LogisticRegression => "logistic_regression",
+            Algorithm::GradientBoostedTrees => "gradient_boosted_trees",
+        }
+    }
 }
 
 /// What to do about unsuccessful learners being a minority (typically 25 to 40 %).
@@ -42,6 +54,10 @@ pub struct TrainOptions {
     /// Decision threshold on the probability for bands, precision and recall.
     pub threshold: f64,
     pub class_weighting: ClassWeighting,
+    /// When set, the threshold is chosen after fitting instead: the lowest at which this share
+    /// of the learners flagged in training were unsuccessful (the `high` band then means "at
+    /// least this precision on the courses the model learned from").
+    pub target_precision: Option<f64>,
 }
 
 impl Default for TrainOptions {
@@ -52,6 +68,7 @@ impl Default for TrainOptions {
             max_iterations: 200,
             threshold: 0.5,
             class_weighting: ClassWeighting::Balanced,
+            target_precision: None,
         }
     }
 }
@@ -69,6 +86,14 @@ impl TrainOptions {
             return Err(ModelError::InvalidOption {
                 option: "max_iterations",
                 reason: "must be at least 1".to_owned(),
+            });
+        }
+        if let Some(target) = self.target_precision
+            && !(target > 0.0 && target < 1.0)
+        {
+            return Err(ModelError::InvalidOption {
+                option: "target_precision",
+                reason: format!("must be strictly between 0 and 1, got {target}"),
             });
         }
         validate_threshold(self.threshold)

@@ -29,8 +29,20 @@ pub fn train(data: &Dataset, options: &TrainOptions) -> Result<TrainedModel, Mod
         });
     }
     let scaler = Standardizer::fit(data)?;
-    let (mut coefficients, fitted_intercept, dropped_features) = match options.algorithm {
-        Algorithm::LogisticRegression => fit_within_signs(data, &scaler, options)?,
+    let (mut coefficients, fitted_intercept, dropped_features, shapes) = match options.algorithm {
+        Algorithm::LogisticRegression => {
+            let (coefficients, intercept, dropped) = fit_within_signs(data, &scaler, options)?;
+            (coefficients, intercept, dropped, Vec::new())
+        }
+        Algorithm::GradientBoostedTrees => {
+            let fitted = super::additive::fit(data)?;
+            (
+                vec![0.0; data.feature_names.len()],
+                fitted.intercept,
+                Vec::new(),
+                fitted.shapes,
+            )
+        }
     };
     for (coefficient, &constant) in coefficients.iter_mut().zip(&scaler.constant) {
         if constant {
@@ -70,7 +82,10 @@ pub fn train(data: &Dataset, options: &TrainOptions) -> Result<TrainedModel, Mod
             prior_shift,
             constant_features,
             dropped_features,
+            target_precision: None,
+            flagged_share_train: None,
         },
+        shapes,
     };
     model.validate().map_err(|error| {
         ModelError::Solver(format!("training produced an unusable model ({error})"))
@@ -82,7 +97,39 @@ pub fn train(data: &Dataset, options: &TrainOptions) -> Result<TrainedModel, Mod
         .collect::<Result<Vec<f64>, ModelError>>()?;
     model.training.auc_train = roc_auc(&probabilities, &data.labels).unwrap_or(0.5);
     model.training.brier_train = brier_score(&probabilities, &data.labels).unwrap_or(0.0);
+    if let Some(target) = options.target_precision
+        && let Some((threshold, share)) = precise_threshold(&probabilities, &data.labels, target)
+    {
+        model.threshold = threshold;
+        model.training.target_precision = Some(target);
+        model.training.flagged_share_train = Some(share);
+    }
     Ok(model)
+}
+
+/// The lowest threshold at which at least `target` of the learners flagged (score at or above
+/// it) were unsuccessful, and the share flagged: the largest group "high" can name while
+/// keeping its precision. None when no group of at least five learners reaches it.
+fn precise_threshold(scores: &[f64], labels: &[bool], target: f64) -> Option<(f64, f64)> {
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let (mut flagged, mut hits) = (0usize, 0usize);
+    let mut best = None;
+    for (k, &i) in order.iter().enumerate() {
+        flagged += 1;
+        hits += usize::from(labels[i]);
+        // A threshold between tied scores would flag only some of them: cut after the tie.
+        let tie_continues = order
+            .get(k + 1)
+            .is_some_and(|&next| scores[next] == scores[i]);
+        if tie_continues {
+            continue;
+        }
+        if flagged >= 5 && hits as f64 / flagged as f64 >= target {
+            best = Some((scores[i], flagged as f64 / scores.len() as f64));
+        }
+    }
+    best.map(|(t, share)| (t.clamp(1e-6, 1.0 - 1e-6), share))
 }
 
 /// Coefficients per standardised feature and the intercept, for P(unsuccessful), with every

@@ -37,6 +37,13 @@ pub struct TrainingSummary {
     /// field existed have none).
     #[serde(default)]
     pub dropped_features: Vec<String>,
+    /// The precision the threshold was chosen for, on the training rows (None: the threshold
+    /// was given).
+    #[serde(default)]
+    pub target_precision: Option<f64>,
+    /// The share of the training rows at or above that threshold.
+    #[serde(default)]
+    pub flagged_share_train: Option<f64>,
 }
 
 /// Everything needed to score a row later.
@@ -58,6 +65,11 @@ pub struct TrainedModel {
     /// Probability at and above which a learner is predicted unsuccessful (band High).
     pub threshold: f64,
     pub training: TrainingSummary,
+    /// For [`Algorithm::GradientBoostedTrees`]: one shape per feature, and the log-odds are
+    /// `intercept + Σ shape_j(x_j)` (the coefficients are then all 0). Empty for logistic
+    /// regression.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shapes: Vec<super::additive::Shape>,
 }
 
 fn supported_format_version<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
@@ -94,6 +106,10 @@ impl TrainedModel {
     pub fn log_odds(&self, row: &[f64]) -> Result<f64, ModelError> {
         self.validate()?;
         self.check_row(row, "value")?;
+        if !self.shapes.is_empty() {
+            let sum: f64 = self.shapes.iter().zip(row).map(|(s, x)| s.at(*x)).sum();
+            return Ok(self.intercept + sum);
+        }
         let mut log_odds = self.intercept;
         for (j, (name, &coefficient)) in self
             .feature_names
@@ -166,6 +182,13 @@ impl TrainedModel {
         if !self.stds.iter().all(|s| s.is_finite() && *s > 0.0) {
             return Err(ModelError::InvalidModel(
                 "standard deviations must be positive and finite".to_owned(),
+            ));
+        }
+        if !self.shapes.is_empty()
+            && (self.shapes.len() != n || !self.shapes.iter().all(super::additive::Shape::is_valid))
+        {
+            return Err(ModelError::InvalidModel(
+                "the shapes do not match the features".to_owned(),
             ));
         }
         validate_threshold(self.threshold)

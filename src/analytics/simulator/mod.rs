@@ -54,6 +54,7 @@ mod course;
 mod export;
 mod learner;
 mod outcome;
+pub mod plan;
 pub mod post;
 mod rng;
 mod statement;

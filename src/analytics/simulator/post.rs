@@ -106,8 +106,16 @@ struct Connection {
 
 impl Connection {
     fn post(&self, path_and_query: &str) -> RequestBuilder {
+        self.request(reqwest::Method::POST, path_and_query)
+    }
+
+    fn put(&self, path_and_query: &str) -> RequestBuilder {
+        self.request(reqwest::Method::PUT, path_and_query)
+    }
+
+    fn request(&self, method: reqwest::Method, path_and_query: &str) -> RequestBuilder {
         self.client
-            .post(format!("{}{path_and_query}", self.base))
+            .request(method, format!("{}{path_and_query}", self.base))
             .basic_auth(&self.key, Some(self.secret.expose_secret()))
             .header(CONTENT_TYPE, "application/json")
     }
@@ -157,6 +165,7 @@ pub async fn post(
     let elapsed = started.elapsed();
 
     let outcomes = if options.upload_outcomes {
+        upload_settings(&connection, config).await?;
         match upload_rosters(&connection, &outcomes).await? {
             OutcomeUpload::Unsupported => OutcomeUpload::Unsupported,
             _ => upload_outcomes(&connection, &outcomes).await?,
@@ -245,6 +254,34 @@ async fn send_batch(connection: Arc<Connection>, batch: Batch) -> anyhow::Result
         _ => "",
     };
     bail!("the LRS refused a batch of statements with {status}{hint}: {body}")
+}
+
+/// Each course's start date and assessment deadlines (`plan`), one request per course. An LRS
+/// without the endpoint (404, an older one) keeps its own course dates.
+async fn upload_settings(connection: &Connection, config: &SimulationConfig) -> anyhow::Result<()> {
+    for plan in super::plan::plans(config) {
+        let body = Bytes::from(serde_json::to_vec(&plan.settings)?);
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("course", &plan.iri)
+            .finish();
+        let path = format!("/analytics/courses/settings?{query}");
+        let response = send(connection.retry, || {
+            connection.put(&path).body(body.clone())
+        })
+        .await?;
+        let status = response.status();
+        if status == StatusCode::NOT_FOUND {
+            return Ok(());
+        }
+        if !status.is_success() {
+            let text = response.text().await.unwrap_or_default();
+            bail!(
+                "the LRS refused the settings of {} with {status}: {text}",
+                plan.iri
+            );
+        }
+    }
+    Ok(())
 }
 
 /// One request per course, with body `[{"learner": <Agent>, "enrolled_at": ..., "withdrawn_at":

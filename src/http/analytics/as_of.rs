@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDate};
 use super::learners::LearnerView;
 use crate::analytics::features::{CourseContext, course_features};
 use crate::analytics::model::TrainedModel;
-use crate::analytics::scoring::{risk, top_factors};
+use crate::analytics::scoring::{for_model, risk, top_factors};
 use crate::analytics::training::cutoff_day;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
@@ -38,9 +38,16 @@ pub(super) async fn as_of(
         Cutoff::Day(day) => (day, ((day - start).num_days() as f64 / 7.0).max(1.0)),
     };
     let cutoff_ts = cutoff.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    let rows = metrics::as_of(&state.pool, course.id, cutoff).await?;
+    let mut rows = metrics::as_of(&state.pool, course.id, cutoff).await?;
     let activities = metrics::course_activities_before(&state.pool, course.id, cutoff).await?;
-    let context = CourseContext { weeks, activities };
+    let deadlines_due =
+        crate::store::analytics::progress::fill(&state.pool, course.id, cutoff_ts, &mut rows)
+            .await?;
+    let context = CourseContext {
+        weeks,
+        activities,
+        deadlines_due,
+    };
     let metrics_only: Vec<_> = rows.iter().map(|r| r.metrics.clone()).collect();
     let (features, means) = course_features(&metrics_only, &context);
     let model = models::active(&state.pool).await?;
@@ -58,11 +65,16 @@ pub(super) async fn as_of(
         let (ifi, name) = names.remove(&row.learner_id).unwrap_or_default();
         let (risk, band, factors, model_id) = match &trained {
             Some((id, model)) => {
-                let (p, band) = risk(model, feature_row)
-                    .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
+                let names = crate::analytics::features::feature_names();
+                let internal = |e: crate::analytics::model::ModelError| {
+                    ApiError::internal(anyhow::anyhow!("{e}"))
+                };
+                let model_row = for_model(model, &names, feature_row).map_err(internal)?;
+                let model_means = for_model(model, &names, &means).map_err(internal)?;
+                let (p, band) = risk(model, &model_row).map_err(internal)?;
                 let contributions = model
-                    .contributions(feature_row, &means)
-                    .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
+                    .contributions(&model_row, &model_means)
+                    .map_err(internal)?;
                 (
                     Some(p),
                     Some(band.to_owned()),

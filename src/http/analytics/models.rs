@@ -84,10 +84,15 @@ pub struct TrainRequest {
     courses: Vec<String>,
     /// Features use only statements before the end of this course week (default 4).
     cutoff_week: Option<u32>,
-    /// `logistic_regression` (default).
+    /// `auto` (default: the better of both on a held-out quarter of the learners),
+    /// `logistic_regression` or `gradient_boosted_trees`.
     algorithm: Option<String>,
-    /// Decision threshold for the high band and for precision/recall (default 0.5).
+    /// Decision threshold for the high band and for precision/recall (on the class-balanced
+    /// probability). Default: the lowest at which `target_precision` of the learners flagged
+    /// in the training courses were unsuccessful.
     threshold: Option<f64>,
+    /// The precision the high band is chosen for when no threshold is given (default 0.6).
+    target_precision: Option<f64>,
     /// Make it the model that scores live courses (default false).
     activate: Option<bool>,
     /// Train on the learners who withdrew (by the course's roster) before the cutoff too
@@ -95,12 +100,17 @@ pub struct TrainRequest {
     include_early_withdrawals: Option<bool>,
 }
 
-fn parse_algorithm(name: Option<&str>) -> Result<Algorithm, ApiError> {
-    match name.unwrap_or("logistic_regression") {
-        "logistic_regression" => Ok(Algorithm::LogisticRegression),
+/// None: choose by held-out evaluation.
+fn parse_algorithm(name: Option<&str>) -> Result<Option<Algorithm>, ApiError> {
+    match name.unwrap_or("auto") {
+        "auto" => Ok(None),
+        "logistic_regression" => Ok(Some(Algorithm::LogisticRegression)),
+        "gradient_boosted_trees" => Ok(Some(Algorithm::GradientBoostedTrees)),
         other => Err(ApiError::invalid(
             "algorithm",
-            format!("unknown algorithm {other}; available: logistic_regression"),
+            format!(
+                "unknown algorithm {other}; available: auto, logistic_regression, gradient_boosted_trees"
+            ),
         )),
     }
 }
@@ -125,15 +135,29 @@ pub async fn train_model(
         Some(week) => cutoff_week("cutoff_week", u64::from(week), 1)?,
         None => 4,
     };
-    let threshold = request.threshold.unwrap_or(0.5);
-    if !(0.0..=1.0).contains(&threshold) || threshold == 0.0 {
-        return Err(ApiError::invalid("threshold", "must be in (0, 1]"));
+    if let Some(threshold) = request.threshold
+        && !(threshold > 0.0 && threshold < 1.0)
+    {
+        return Err(ApiError::invalid(
+            "threshold",
+            "must be strictly between 0 and 1",
+        ));
+    }
+    let target_precision = request
+        .target_precision
+        .unwrap_or(training::DEFAULT_TARGET_PRECISION);
+    if !(target_precision > 0.0 && target_precision < 1.0) {
+        return Err(ApiError::invalid(
+            "target_precision",
+            "must be strictly between 0 and 1",
+        ));
     }
     let spec = TrainSpec {
         courses,
         cutoff_week: cutoff,
         algorithm: parse_algorithm(request.algorithm.as_deref())?,
-        threshold,
+        threshold: request.threshold,
+        target_precision,
         include_early_withdrawals: request.include_early_withdrawals.unwrap_or(false),
     };
     let id = training::train(&state.pool, &spec, &principal.key).await?;
@@ -160,12 +184,17 @@ async fn model_detail(state: &AppState, id: i64) -> Result<Value, ApiError> {
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            json!({
+            let mut feature = json!({
                 "feature": name,
                 "coefficient": trained.coefficients.get(i),
                 "training_mean": trained.means.get(i),
                 "training_std": trained.stds.get(i),
-            })
+            });
+            // Boosted trees: the feature's step function on the log-odds.
+            if let Some(shape) = trained.shapes.get(i) {
+                feature["shape"] = json!({"splits": shape.splits, "values": shape.values});
+            }
+            feature
         })
         .collect();
     let evaluations: Vec<Value> = models::evaluations(&state.pool, id)

@@ -89,6 +89,8 @@ pub async fn as_of(
                 distinct_activities: r.activities,
                 days_since_last: r.days_since_last,
                 regularity: r.regularity,
+                // Added by `progress::fill` where a model needs them.
+                ..LearnerMetrics::default()
             },
         })
         .collect())
@@ -146,6 +148,8 @@ pub async fn current(
                     .last_ts
                     .map(|t| ((now - t).num_seconds() as f64 / 86_400.0).max(0.0)),
                 regularity: r.regularity,
+                // Added by `progress::fill` where a model needs them.
+                ..LearnerMetrics::default()
             },
         })
         .collect())

@@ -12,6 +12,7 @@ pub mod learner_page;
 pub mod learners;
 pub mod metrics;
 pub mod models;
+pub mod progress;
 pub mod queue;
 pub mod reports;
 pub mod totals;

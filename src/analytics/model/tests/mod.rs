@@ -7,7 +7,7 @@ mod evaluate;
 mod metrics;
 mod serde;
 mod split;
-mod synthetic;
+pub(super) mod synthetic;
 mod train;
 
 /// A model trained with default options on a seeded synthetic cohort.

@@ -69,7 +69,10 @@ pub fn identity_model() -> TrainedModel {
             prior_shift: 0.0,
             constant_features: vec![],
             dropped_features: Vec::new(),
+            target_precision: None,
+            flagged_share_train: None,
         },
+        shapes: Vec::new(),
     }
 }
 

@@ -20,6 +20,7 @@ struct Stub {
     bad_headers: usize,
     outcomes: Vec<(String, Value)>,
     rosters: Vec<(String, Value)>,
+    settings: Vec<(String, Value)>,
 }
 
 type Shared = web::Data<Mutex<Stub>>;
@@ -73,6 +74,18 @@ async fn rosters(
     HttpResponse::Ok().finish()
 }
 
+async fn settings(
+    query: web::Query<std::collections::HashMap<String, String>>,
+    body: web::Json<Value>,
+    stub: Shared,
+) -> HttpResponse {
+    let course = query.get("course").cloned().unwrap_or_default();
+    if let Ok(mut stub) = stub.lock() {
+        stub.settings.push((course, body.into_inner()));
+    }
+    HttpResponse::Ok().finish()
+}
+
 /// Starts the stub; returns its base URL and state.
 fn spawn_stub(stub: Stub, with_outcomes: bool) -> (String, Shared) {
     let state = web::Data::new(Mutex::new(stub));
@@ -86,6 +99,7 @@ fn spawn_stub(stub: Stub, with_outcomes: bool) -> (String, Shared) {
         if with_outcomes {
             app.route("/analytics/outcomes", web::post().to(outcomes))
                 .route("/analytics/enrolments", web::post().to(rosters))
+                .route("/analytics/courses/settings", web::put().to(settings))
         } else {
             app
         }
@@ -184,6 +198,18 @@ async fn uploads_the_outcomes_of_each_course() {
     assert_eq!(enrolled["learner"], first["learner"]);
     assert!(enrolled["enrolled_at"].is_string());
     assert!(enrolled["attributes"]["prior_attainment"].is_string());
+    // And before it, the course's start and deadlines: a quiz a week and the assignments.
+    assert_eq!(stub.settings.len(), 2);
+    let deadlines = stub.settings[0].1["deadlines"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(deadlines.len() > config.weeks as usize, "{deadlines:?}");
+    assert!(
+        deadlines
+            .iter()
+            .all(|d| d["activity"].is_string() && d["due"].is_string())
+    );
 }
 
 #[tokio::test]
