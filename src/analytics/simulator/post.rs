@@ -290,39 +290,21 @@ async fn upload_rosters(
     connection: &Connection,
     outcomes: &[LearnerOutcome],
 ) -> anyhow::Result<OutcomeUpload> {
-    let mut uploaded = 0;
-    for (course, group) in by_course(outcomes) {
-        let body: Vec<Value> = group
-            .iter()
-            .map(|o| {
-                json!({
-                    "learner": o.learner,
-                    "enrolled_at": o.enrolled_at,
-                    "withdrawn_at": o.withdrawn_at,
-                    "attributes": o.attributes,
-                })
+    upload_per_course(
+        connection,
+        outcomes,
+        "/analytics/enrolments",
+        "roster",
+        |o| {
+            json!({
+                "learner": o.learner,
+                "enrolled_at": o.enrolled_at,
+                "withdrawn_at": o.withdrawn_at,
+                "attributes": o.attributes,
             })
-            .collect();
-        let body = Bytes::from(serde_json::to_vec(&body)?);
-        let query = form_urlencoded::Serializer::new(String::new())
-            .append_pair("course", course)
-            .finish();
-        let path = format!("/analytics/enrolments?{query}");
-        let response = send(connection.retry, || {
-            connection.post(&path).body(body.clone())
-        })
-        .await?;
-        let status = response.status();
-        if status == StatusCode::NOT_FOUND {
-            return Ok(OutcomeUpload::Unsupported);
-        }
-        if !status.is_success() {
-            let text = response.text().await.unwrap_or_default();
-            bail!("the LRS refused the roster of {course} with {status}: {text}");
-        }
-        uploaded += group.len();
-    }
-    Ok(OutcomeUpload::Uploaded(uploaded))
+        },
+    )
+    .await
 }
 
 /// One request per course, with body `[{"learner": <Agent>, "outcome": "pass"}, ...]`.
@@ -330,19 +312,36 @@ async fn upload_outcomes(
     connection: &Connection,
     outcomes: &[LearnerOutcome],
 ) -> anyhow::Result<OutcomeUpload> {
+    upload_per_course(
+        connection,
+        outcomes,
+        "/analytics/outcomes",
+        "outcomes",
+        |o| json!({ "learner": o.learner, "outcome": o.outcome.as_str() }),
+    )
+    .await
+}
+
+/// POSTs `path?course=<IRI>` once per course, with a JSON array of `row` of each of its
+/// learners. An LRS without the endpoint (404) makes the upload `Unsupported`; any other
+/// refusal stops the run, naming `what`.
+async fn upload_per_course(
+    connection: &Connection,
+    outcomes: &[LearnerOutcome],
+    path: &str,
+    what: &str,
+    row: impl Fn(&LearnerOutcome) -> Value,
+) -> anyhow::Result<OutcomeUpload> {
     let mut uploaded = 0;
     for (course, group) in by_course(outcomes) {
-        let body: Vec<Value> = group
-            .iter()
-            .map(|o| json!({ "learner": o.learner, "outcome": o.outcome.as_str() }))
-            .collect();
+        let body: Vec<Value> = group.iter().map(&row).collect();
         let body = Bytes::from(serde_json::to_vec(&body)?);
         let query = form_urlencoded::Serializer::new(String::new())
             .append_pair("course", course)
             .finish();
-        let path = format!("/analytics/outcomes?{query}");
+        let url = format!("{path}?{query}");
         let response = send(connection.retry, || {
-            connection.post(&path).body(body.clone())
+            connection.post(&url).body(body.clone())
         })
         .await?;
         let status = response.status();
@@ -351,7 +350,7 @@ async fn upload_outcomes(
         }
         if !status.is_success() {
             let text = response.text().await.unwrap_or_default();
-            bail!("the LRS refused the outcomes of {course} with {status}: {text}");
+            bail!("the LRS refused the {what} of {course} with {status}: {text}");
         }
         uploaded += group.len();
     }

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
@@ -90,7 +89,7 @@ pub async fn upload_enrolments(
     if !crate::xapi::is_absolute_iri(iri) {
         return Err(ApiError::invalid("course", "must be an absolute IRI"));
     }
-    let rows = match media_type(&req).as_str() {
+    let rows = match super::body_media_type(&req).as_str() {
         "application/json" => {
             serde_json::from_slice::<Vec<EnrolmentInput>>(&body).map_err(|e| {
                 ApiError::bad_request(format!("expected a JSON array of enrolments: {e}"))
@@ -126,18 +125,6 @@ pub async fn upload_enrolments(
     })?;
     let enrolled = enrolments::upsert(&state.pool, course, &enrolments).await?;
     Ok(HttpResponse::Ok().json(RosterSummary { enrolled }))
-}
-
-fn media_type(req: &HttpRequest) -> String {
-    req.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/json")
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
 }
 
 fn validate(rows: Vec<EnrolmentInput>) -> Result<Vec<Enrolment>, ApiError> {

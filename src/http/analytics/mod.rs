@@ -48,6 +48,20 @@ pub fn wants_csv(req: &HttpRequest, params: &QueryParams) -> Result<bool, ApiErr
         .is_some_and(|accept| accept.contains("text/csv")))
 }
 
+/// The media type of an upload's body (JSON or CSV), lowercased, without parameters; JSON when
+/// the request names none.
+pub fn body_media_type(req: &HttpRequest) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// One page of a list, as [`list_response`] writes it: its rows, and the cursor of the next
 /// page (null on the last one). Only documents the body (the rows are serialised directly).
 #[derive(utoipa::ToSchema)]

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
@@ -62,17 +61,7 @@ pub async fn upload_outcomes(
     params.allow_only(&["course", "enrol"])?;
     let course = course_param(&state, &params).await?;
     let enrol = params.bool("enrol")?.unwrap_or(false);
-    let media = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/json")
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    let raw: Vec<(String, String)> = match media.as_str() {
+    let raw: Vec<(String, String)> = match super::body_media_type(&req).as_str() {
         "application/json" => {
             let rows: Vec<OutcomeRow> = serde_json::from_slice(&body).map_err(|e| {
                 ApiError::bad_request(format!(
