@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod classify;
+pub mod explain;
 pub mod features;
 pub mod model;
 pub mod rebuild;
