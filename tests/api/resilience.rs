@@ -12,8 +12,8 @@ use nix::unistd::Pid;
 use serde_json::{Value, json};
 
 use crate::process::{
-    KEY, SECRET, Server, get, lrs_command, postmaster_pid, processes_using, scratch_dir, signal,
-    start, wait_exit, wait_no_processes,
+    KEY, SECRET, Server, get, lrs_command, postmaster_pid, scratch_dir, signal, start, wait_exit,
+    wait_no_processes,
 };
 
 /// An xAPI request with the admin credential: (status, body); status 0 when no answer came.
@@ -79,20 +79,54 @@ fn wait_for_status(server: &Server, path: &str, status: u16, patience: Duration)
     false
 }
 
-/// Kills the cluster's postmaster and freezes what is left of it (its backends, which would
-/// exit on their own once they noticed): PostgreSQL cannot start again beside them, so the
-/// outage lasts until [`thaw`].
-fn kill_postmaster_and_freeze(data_dir: &Path) -> Vec<i32> {
+/// Kills the cluster's postmaster and freezes what is left of it (its backends and auxiliary
+/// processes, which would exit on their own once they noticed): PostgreSQL cannot start again
+/// while they hold its shared memory, so the outage lasts until [`thaw`]. They are found by
+/// parent, not by command line: PostgreSQL rewrites theirs ("postgres: lrs lrs [local] idle").
+fn kill_postmaster_and_freeze(data_dir: &Path) -> Frozen {
     let postmaster = postmaster_pid(data_dir);
-    kill(Pid::from_raw(postmaster), Signal::SIGKILL).expect("kill the postmaster");
-    let frozen: Vec<i32> = processes_using(data_dir)
-        .into_iter()
-        .filter(|pid| *pid != postmaster && is_postgres(*pid))
-        .collect();
-    for pid in &frozen {
+    let children = children_of(postmaster);
+    // Frozen first, so that none of them notices the death and exits before the freeze.
+    for pid in &children {
         let _ = kill(Pid::from_raw(*pid), Signal::SIGSTOP);
     }
-    frozen
+    kill(Pid::from_raw(postmaster), Signal::SIGKILL).expect("kill the postmaster");
+    Frozen(children)
+}
+
+/// Frozen processes, thawed when dropped (also when an assertion fails before [`thaw`]).
+struct Frozen(Vec<i32>);
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        thaw(&self.0);
+    }
+}
+
+/// The processes whose parent is `parent`.
+fn children_of(parent: i32) -> Vec<i32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_string_lossy().parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    // pid (comm) state ppid ...; comm may hold spaces, so split after ')'.
+                    stat.rsplit_once(')')?
+                        .1
+                        .split_whitespace()
+                        .nth(1)?
+                        .parse::<i32>()
+                        .ok()
+                })
+                == Some(parent)
+        })
+        .filter(|pid| is_postgres(*pid))
+        .collect()
 }
 
 fn thaw(frozen: &[i32]) {
@@ -136,7 +170,7 @@ fn the_lrs_starts_its_embedded_postgresql_again_after_kill_9() {
     assert_eq!(status, 503, "an outage is 503, not 500: {body}");
 
     // Once the backends are gone, the LRS starts the cluster again and serves.
-    thaw(&frozen);
+    drop(frozen);
     assert!(
         wait_for_status(&server, "/health", 200, Duration::from_secs(60)),
         "the LRS serves again"
@@ -181,7 +215,7 @@ fn the_lrs_starts_its_embedded_postgresql_again_after_kill_9() {
     signal(&mut server, Signal::SIGTERM);
     wait_exit(&mut server);
     let took = asked.elapsed();
-    thaw(&frozen);
+    drop(frozen);
     for request in waiting {
         let _ = request.join();
     }
