@@ -133,10 +133,7 @@ pub async fn put_course_settings(
     auth.require(Access::AnalyticsWrite)?;
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["course"])?;
-    let iri = params.required("course")?;
-    if !crate::xapi::is_absolute_iri(iri) {
-        return Err(ApiError::invalid("course", "must be an absolute IRI"));
-    }
+    let iri = super::new_course_param(&params)?;
     let request = body.into_inner();
     let deadlines = request.deadlines.as_deref().map(deadlines).transpose()?;
     let change = SettingsChange {

@@ -16,7 +16,7 @@ use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::query::QueryParams;
 use crate::http::state::AppState;
-use crate::store::analytics::course_settings::{self, Change, SettingsChange};
+use crate::store::analytics::course_settings;
 use crate::store::analytics::enrolments::{self, Enrolment};
 
 /// Rows per upload, at most.
@@ -85,10 +85,7 @@ pub async fn upload_enrolments(
     auth.require(Access::AnalyticsWrite)?;
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["course"])?;
-    let iri = params.required("course")?;
-    if !crate::xapi::is_absolute_iri(iri) {
-        return Err(ApiError::invalid("course", "must be an absolute IRI"));
-    }
+    let iri = super::new_course_param(&params)?;
     let rows = match super::body_media_type(&req).as_str() {
         "application/json" => {
             serde_json::from_slice::<Vec<EnrolmentInput>>(&body).map_err(|e| {
@@ -108,21 +105,7 @@ pub async fn upload_enrolments(
         )));
     }
     let enrolments = validate(rows)?;
-    let course = course_settings::apply(
-        &state.pool,
-        iri,
-        &SettingsChange {
-            title: Change::Keep,
-            start_date: Change::Keep,
-            end_date: Change::Keep,
-            deadlines: None,
-        },
-    )
-    .await
-    .map_err(|e| match e {
-        course_settings::SettingsError::Database(e) => e.into(),
-        other => ApiError::internal(other),
-    })?;
+    let course = course_settings::ensure(&state.pool, iri).await?;
     let enrolled = enrolments::upsert(&state.pool, course, &enrolments).await?;
     Ok(HttpResponse::Ok().json(RosterSummary { enrolled }))
 }

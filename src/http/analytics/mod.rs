@@ -48,6 +48,16 @@ pub fn wants_csv(req: &HttpRequest, params: &QueryParams) -> Result<bool, ApiErr
         .is_some_and(|accept| accept.contains("text/csv")))
 }
 
+/// The `course` parameter of a request that creates the course when no statement has named it
+/// yet (settings, a roster): it must be an absolute IRI, since it becomes the course's name.
+pub fn new_course_param(params: &QueryParams) -> Result<&str, ApiError> {
+    let iri = params.required("course")?;
+    if !crate::xapi::is_absolute_iri(iri) {
+        return Err(ApiError::invalid("course", "must be an absolute IRI"));
+    }
+    Ok(iri)
+}
+
 /// The media type of an upload's body (JSON or CSV), lowercased, without parameters; JSON when
 /// the request names none.
 pub fn body_media_type(req: &HttpRequest) -> String {

@@ -124,6 +124,23 @@ async fn apply_once(
     Ok(course.id)
 }
 
+/// The id of the course `iri`, created (with nothing set) if no statement or request has named
+/// it yet. Nothing of an existing course changes.
+pub async fn ensure(pool: &PgPool, iri: &str) -> sqlx::Result<i64> {
+    let stored_iri = storable(iri);
+    sqlx::query!(
+        "insert into courses (iri, iri_sha) values ($1, $2) on conflict (iri_sha) do nothing",
+        stored_iri.as_ref(),
+        sha256(iri)
+    )
+    .execute(pool)
+    .await?;
+    // A statement of its own: it sees the row whoever inserted it (`entities::missing_keys`).
+    sqlx::query_scalar!("select id from courses where iri_sha = $1", sha256(iri))
+        .fetch_one(pool)
+        .await
+}
+
 async fn replace_deadlines(
     conn: &mut PgConnection,
     course_id: i64,

@@ -50,38 +50,16 @@ async fn statements(request: HttpRequest, body: web::Bytes, stub: Shared) -> Htt
     HttpResponse::Ok().json(batch.iter().map(|s| s["id"].clone()).collect::<Vec<_>>())
 }
 
-async fn outcomes(
+/// Records an upload's course and body in the list `field` picks.
+async fn record(
     query: web::Query<std::collections::HashMap<String, String>>,
     body: web::Json<Value>,
     stub: Shared,
+    field: fn(&mut Stub) -> &mut Vec<(String, Value)>,
 ) -> HttpResponse {
     let course = query.get("course").cloned().unwrap_or_default();
     if let Ok(mut stub) = stub.lock() {
-        stub.outcomes.push((course, body.into_inner()));
-    }
-    HttpResponse::Ok().finish()
-}
-
-async fn rosters(
-    query: web::Query<std::collections::HashMap<String, String>>,
-    body: web::Json<Value>,
-    stub: Shared,
-) -> HttpResponse {
-    let course = query.get("course").cloned().unwrap_or_default();
-    if let Ok(mut stub) = stub.lock() {
-        stub.rosters.push((course, body.into_inner()));
-    }
-    HttpResponse::Ok().finish()
-}
-
-async fn settings(
-    query: web::Query<std::collections::HashMap<String, String>>,
-    body: web::Json<Value>,
-    stub: Shared,
-) -> HttpResponse {
-    let course = query.get("course").cloned().unwrap_or_default();
-    if let Ok(mut stub) = stub.lock() {
-        stub.settings.push((course, body.into_inner()));
+        field(&mut stub).push((course, body.into_inner()));
     }
     HttpResponse::Ok().finish()
 }
@@ -97,9 +75,18 @@ fn spawn_stub(stub: Stub, with_outcomes: bool) -> (String, Shared) {
             .app_data(shared.clone())
             .route("/xapi/statements", web::post().to(statements));
         if with_outcomes {
-            app.route("/analytics/outcomes", web::post().to(outcomes))
-                .route("/analytics/enrolments", web::post().to(rosters))
-                .route("/analytics/courses/settings", web::put().to(settings))
+            app.route(
+                "/analytics/outcomes",
+                web::post().to(|q, b, s| record(q, b, s, |stub| &mut stub.outcomes)),
+            )
+            .route(
+                "/analytics/enrolments",
+                web::post().to(|q, b, s| record(q, b, s, |stub| &mut stub.rosters)),
+            )
+            .route(
+                "/analytics/courses/settings",
+                web::put().to(|q, b, s| record(q, b, s, |stub| &mut stub.settings)),
+            )
         } else {
             app
         }

@@ -1,5 +1,7 @@
 //! The `lrs` command line.
 
+mod verify;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -243,7 +245,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Analytics(AnalyticsCommand::Verify { repair }) => {
             let database = Database::open(&config, Ownership::AttachIfRunning, 0).await?;
-            let result = verify(&database.pool, &config, repair).await;
+            let result = verify::run(&database.pool, &config, repair).await;
             database.close().await;
             result
         }
@@ -384,41 +386,5 @@ async fn run_simulate(args: SimulateArgs) -> anyhow::Result<()> {
             args.url.trim_end_matches('/')
         ),
     }
-    Ok(())
-}
-
-/// `lrs analytics verify`: the whole store, every statement read and classified.
-async fn verify(pool: &sqlx::PgPool, config: &Config, repair: bool) -> anyhow::Result<()> {
-    use crate::analytics::verify;
-    let settings = config.analytics();
-    let started = std::time::Instant::now();
-    let through = crate::store::analytics::verify::settled_through(pool, 0.0).await?;
-    let report = verify::check(pool, &settings, 0, through, false).await?;
-    println!(
-        "checked {} statements in {:.1} s: {} missing from the analytics, {} waiting for their \
-         registration's course",
-        report.checked,
-        started.elapsed().as_secs_f64(),
-        report.missing.len(),
-        report.parked
-    );
-    if report.missing.is_empty() {
-        return Ok(());
-    }
-    let shown: Vec<String> = report.missing.iter().take(20).map(i64::to_string).collect();
-    println!("missing (statement seq): {}", shown.join(" "));
-    if !repair {
-        anyhow::bail!(
-            "{} statements are missing from the analytics; `lrs analytics verify --repair` \
-             applies them again",
-            report.missing.len()
-        );
-    }
-    verify::repair(pool, &report.missing).await?;
-    crate::analytics::worker::drain(pool, &settings).await?;
-    println!(
-        "repaired: {} statements applied again",
-        report.missing.len()
-    );
     Ok(())
 }
