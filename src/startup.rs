@@ -2,7 +2,7 @@
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpRequest, HttpServer, ResponseError, web};
+use actix_web::{App, HttpRequest, ResponseError, web};
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use sqlx::PgPool;
@@ -107,7 +107,10 @@ impl Application {
         let openapi = http::openapi::openapi();
         let workers = config.workers.unwrap_or_else(crate::config::cpus);
 
-        let server = HttpServer::new(move || {
+        let addr = listener.local_addr()?;
+        let shutdown_timeout = config.shutdown_timeout_secs;
+
+        let app = move || {
             App::new()
                 // Innermost: runs after the version check and the alternate syntax's rewrite,
                 // before any handler reads a body.
@@ -141,11 +144,8 @@ impl Application {
                 .into_app()
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
                 .default_service(web::to(not_found))
-        })
-        .workers(workers)
-        .shutdown_timeout(config.shutdown_timeout_secs)
-        .listen(listener)?
-        .run();
+        };
+        let server = serve_http1(listener, addr, workers, shutdown_timeout, app)?;
         Ok(Application {
             port,
             server,
@@ -172,6 +172,63 @@ impl Application {
         }
         result
     }
+}
+
+/// What `actix_web::HttpServer::listen` does, with one difference: connections are
+/// [`Connection`](http::connection::Connection)s, so that the errors actix-http answers by
+/// itself get the JSON body every other error has. The timeouts are `HttpServer`'s defaults.
+fn serve_http1<F, T, B>(
+    listener: TcpListener,
+    addr: std::net::SocketAddr,
+    workers: usize,
+    shutdown_timeout: u64,
+    app: F,
+) -> std::io::Result<Server>
+where
+    F: Fn() -> App<T> + Send + Clone + 'static,
+    T: actix_web::dev::ServiceFactory<
+            actix_web::dev::ServiceRequest,
+            Config = (),
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+            InitError = (),
+        > + 'static,
+    B: actix_web::body::MessageBody + 'static,
+{
+    use actix_service::{ServiceFactoryExt, fn_service, map_config};
+    use std::time::Duration;
+
+    let builder = Server::build();
+    let shutdown = builder.graceful_shutdown_signal();
+    Ok(builder
+        .workers(workers)
+        .shutdown_timeout(shutdown_timeout)
+        .listen("lrs-http", listener, move || {
+            let shutdown = shutdown.clone();
+            let http = actix_http::HttpService::build()
+                .graceful_shutdown_signal(move || {
+                    let shutdown = shutdown.clone();
+                    async move { shutdown.notified().await }
+                })
+                .client_request_timeout(Duration::from_secs(5))
+                .client_disconnect_timeout(Duration::from_secs(1))
+                .local_addr(addr)
+                .h1(map_config(
+                    actix_service::IntoServiceFactory::into_factory(app()),
+                    // Used only for a request without a Host header (HTTP/1.0), in URLs the
+                    // LRS does not generate.
+                    |_| actix_web::dev::AppConfig::default(),
+                ));
+            fn_service(|stream: tokio::net::TcpStream| async move {
+                let peer = stream.peer_addr().ok();
+                Ok::<_, actix_http::error::DispatchError>((
+                    http::connection::Connection::new(stream),
+                    peer,
+                ))
+            })
+            .and_then(http)
+        })?
+        .run())
 }
 
 fn json_error(error: actix_web::error::JsonPayloadError) -> ApiError {

@@ -10,6 +10,7 @@ pub mod auth;
 mod authenticate;
 mod body_deadline;
 pub mod clock;
+pub mod connection;
 mod consistent;
 mod cors;
 mod documents;

@@ -4,5 +4,6 @@
 
 mod attachments;
 mod bodies;
+mod error_bodies;
 mod outage;
 mod revocation;
