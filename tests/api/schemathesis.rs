@@ -91,6 +91,8 @@ async fn schemathesis_finds_no_undocumented_answer_and_no_server_error() {
     let (key, secret) = (app.admin_key.clone(), app.admin_secret.clone());
     let output = tokio::task::spawn_blocking(move || {
         schemathesis()
+            // Its cache (`.schemathesis/`) goes to the working directory: not the checkout.
+            .current_dir(dir.path())
             .arg("--config-file")
             .arg(&config)
             .arg("--no-color")
