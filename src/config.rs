@@ -319,14 +319,16 @@ impl Default for Config {
 
 impl Config {
     /// The scheduled retraining policy; None when turned off.
-    pub fn retrain_policy(&self) -> Option<crate::analytics::retrain::RetrainPolicy> {
-        (self.analytics_retrain_hours > 0).then(|| crate::analytics::retrain::RetrainPolicy {
-            every: std::time::Duration::from_secs(self.analytics_retrain_hours * 3600),
-            min_labelled: self.analytics_retrain_min_learners,
-            cutoff_week: self
-                .analytics_cutoff_week
-                .clamp(1, crate::analytics::training::MAX_CUTOFF_WEEK),
-            replace_admin_choice: self.analytics_auto_replace,
+    pub fn retrain_policy(&self) -> Option<crate::service::analytics::retrain::RetrainPolicy> {
+        (self.analytics_retrain_hours > 0).then(|| {
+            crate::service::analytics::retrain::RetrainPolicy {
+                every: std::time::Duration::from_secs(self.analytics_retrain_hours * 3600),
+                min_labelled: self.analytics_retrain_min_learners,
+                cutoff_week: self
+                    .analytics_cutoff_week
+                    .clamp(1, crate::service::analytics::training::MAX_CUTOFF_WEEK),
+                replace_admin_choice: self.analytics_auto_replace,
+            }
         })
     }
 

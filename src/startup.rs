@@ -50,32 +50,7 @@ impl Application {
                     .application_name(crate::database::BACKGROUND_APPLICATION),
             );
         let mut background = vec![authenticator.spawn_revocation_listener(background_pool.clone())];
-        if config.analytics_worker {
-            for index in 0..config.analytics_workers {
-                background.push(crate::analytics::worker::spawn(
-                    background_pool.clone(),
-                    config.analytics(),
-                    index,
-                    config.analytics_workers,
-                ));
-            }
-            background.push(crate::analytics::worker::spawn_scorer(
-                background_pool.clone(),
-            ));
-            background.push(crate::analytics::worker::spawn_queue_vacuum(
-                background_pool.clone(),
-            ));
-            background.push(crate::analytics::verify::spawn(
-                background_pool.clone(),
-                config.analytics(),
-            ));
-            if let Some(policy) = config.retrain_policy() {
-                background.push(crate::analytics::retrain::spawn(
-                    background_pool.clone(),
-                    policy,
-                ));
-            }
-        }
+        background.extend(crate::jobs::start_analytics(&background_pool, config));
         // Statements are written on connections of their own (see `writer_pool`): the group
         // writers', and a few for large batches (more than a few large transactions at once
         // only interleave on a small machine, as `WriteGate` explains).

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use lrs::analytics::simulator::{SimulationConfig, stream};
+use lrs::simulator::{SimulationConfig, stream};
 use lrs::store::statements::terms::{TermKind, own_terms, term};
 use serde_json::Value;
 

@@ -1,17 +1,10 @@
-//! The learning-analytics layer: statements become engagement metrics per learner, course and
-//! week, materialized incrementally by a background worker, and at-risk scores from models
-//! trained on learners whose outcome is known. See `docs/ANALYTICS.md`.
+//! The learning-analytics domain, pure: which statements say what (`classify`), a learner's
+//! features and their explanation (`features`, `explain`), the at-risk models (`model`), and
+//! the settings. No I/O and no async here; the services (`crate::service::analytics`) put it
+//! to work over the store. See `docs/ANALYTICS.md`.
 
-pub mod apply;
 pub mod classify;
 pub mod explain;
 pub mod features;
 pub mod model;
-pub mod rebuild;
-pub mod retrain;
-pub mod scoring;
 pub mod settings;
-pub mod simulator;
-pub mod training;
-pub mod verify;
-pub mod worker;

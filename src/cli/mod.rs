@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
-use crate::analytics::simulator::post::{self, OutcomeUpload, PostOptions, Retry, Summary, Target};
-use crate::analytics::simulator::{self, CourseStyle, SimulationConfig};
+use crate::simulator::post::{self, OutcomeUpload, PostOptions, Retry, Summary, Target};
+use crate::simulator::{self, CourseStyle, SimulationConfig};
 
 use crate::auth::credentials::{self, CredentialSpec};
 use crate::auth::{Scope, Scopes};
@@ -234,7 +234,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let database = Database::open(&config, Ownership::AttachIfRunning, 0).await?;
             let started = std::time::Instant::now();
             let result =
-                crate::analytics::rebuild::rebuild(&database.pool, &config.analytics()).await;
+                crate::service::analytics::rebuild::rebuild(&database.pool, &config.analytics())
+                    .await;
             database.close().await;
             let applied = result?;
             println!(
@@ -252,11 +253,16 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Erase { agent, dry_run } => {
             let agent: serde_json::Value = serde_json::from_str(&agent)
                 .map_err(|e| anyhow::anyhow!("--agent is not valid JSON: {e}"))?;
-            crate::erasure::check_person(&agent)
+            crate::service::erasure::check_person(&agent)
                 .map_err(|e| anyhow::anyhow!("--agent: {}: {}", e.path, e.message))?;
             let database = Database::open(&config, Ownership::AttachIfRunning, 0).await?;
-            let result =
-                crate::erasure::erase(&database.pool, &agent, &config.analytics(), dry_run).await;
+            let result = crate::service::erasure::erase(
+                &database.pool,
+                &agent,
+                &config.analytics(),
+                dry_run,
+            )
+            .await;
             database.close().await;
             println!("{}", serde_json::to_string_pretty(&result?)?);
             Ok(())

@@ -4,7 +4,7 @@ use crate::config::Config;
 
 /// `lrs analytics verify`: the whole store, every statement read and classified.
 pub async fn run(pool: &sqlx::PgPool, config: &Config, repair: bool) -> anyhow::Result<()> {
-    use crate::analytics::verify;
+    use crate::service::analytics::verify;
     let settings = config.analytics();
     let started = std::time::Instant::now();
     let through = crate::store::analytics::verify::settled_through(pool, 0.0).await?;
@@ -30,7 +30,7 @@ pub async fn run(pool: &sqlx::PgPool, config: &Config, repair: bool) -> anyhow::
         );
     }
     verify::repair(pool, &report.missing).await?;
-    crate::analytics::worker::drain(pool, &settings).await?;
+    crate::service::analytics::drain::drain(pool, &settings).await?;
     println!(
         "repaired: {} statements applied again",
         report.missing.len()

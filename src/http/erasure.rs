@@ -1,5 +1,5 @@
 //! `POST /admin/erasures`: erase everything held about a person on request (GDPR Art. 17).
-//! What is deleted, and what is kept, is described in `crate::erasure`.
+//! What is deleted, and what is kept, is described in `crate::service::erasure`.
 
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
@@ -8,7 +8,7 @@ use super::auth::Authenticated;
 use super::error::ApiError;
 use super::state::AppState;
 use crate::auth::Access;
-use crate::erasure::{self, ErasureError, Receipt};
+use crate::service::erasure::{self, ErasureError, Receipt};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

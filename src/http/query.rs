@@ -51,6 +51,28 @@ impl QueryParams {
         }
     }
 
+    /// The parameters named in `typed` as a typed struct (its fields are `Option<String>`s,
+    /// checked by the service that takes it), after refusing any parameter that is neither
+    /// one of them nor one of `also` (which the handler reads itself).
+    pub fn typed<T: serde::de::DeserializeOwned>(
+        &self,
+        also: &[&str],
+        typed: &[&str],
+    ) -> Result<T, ApiError> {
+        let allowed: Vec<&str> = also.iter().chain(typed).copied().collect();
+        self.allow_only(&allowed)?;
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in self
+            .pairs
+            .iter()
+            .filter(|(n, _)| typed.contains(&n.as_str()))
+        {
+            query.append_pair(name, value);
+        }
+        serde_urlencoded::from_str(&query.finish())
+            .map_err(|e| ApiError::bad_request(format!("invalid parameters: {e}")))
+    }
+
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.pairs.iter().map(|(n, _)| n.as_str())
     }

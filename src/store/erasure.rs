@@ -1,7 +1,7 @@
 //! The SQL of an erasure: every row that holds or indexes a person's data, found through the
 //! keys the rest of the store already uses (query terms, SHA-256 of the IFI key).
 //!
-//! The caller (`crate::erasure`) runs these in one transaction, decides which statements to
+//! The caller (`crate::service::erasure`) runs these in one transaction, decides which statements to
 //! delete, and takes the events out of the analytics in between.
 
 use chrono::{DateTime, Utc};

@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod documents;
 pub mod erasure;
 pub mod retry;
+pub mod sessions;
 pub mod statements;
 pub mod text;
 mod warm_up;

@@ -272,9 +272,12 @@ async fn an_erasure_deletes_everything_about_the_person_and_nothing_else() {
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["learner"], "account:https://lms.example.edu|bob");
     let after = snapshot(&app).await;
-    lrs::analytics::rebuild::rebuild(&app.pool, &lrs::config::Config::default().analytics())
-        .await
-        .expect("rebuild");
+    lrs::service::analytics::rebuild::rebuild(
+        &app.pool,
+        &lrs::config::Config::default().analytics(),
+    )
+    .await
+    .expect("rebuild");
     assert_eq!(snapshot(&app).await, after);
     assert_ne!(after, before);
 }

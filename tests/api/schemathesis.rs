@@ -10,7 +10,7 @@
 
 use std::process::Command;
 
-use lrs::analytics::simulator::SimulationConfig;
+use lrs::simulator::SimulationConfig;
 use reqwest::Method;
 use serde_json::json;
 
@@ -57,7 +57,7 @@ async fn schemathesis_finds_no_undocumented_answer_and_no_server_error() {
         },
     )
     .await;
-    lrs::analytics::worker::drain(&app.pool, &lrs::config::Config::default().analytics())
+    lrs::service::analytics::drain::drain(&app.pool, &lrs::config::Config::default().analytics())
         .await
         .expect("drain");
     let model: serde_json::Value = app
@@ -69,7 +69,7 @@ async fn schemathesis_finds_no_undocumented_answer_and_no_server_error() {
         .json()
         .await
         .expect("model");
-    lrs::analytics::scoring::refresh_stale(&app.pool)
+    lrs::service::analytics::scoring::refresh_stale(&app.pool)
         .await
         .expect("score");
     let learner: String = sqlx::query_scalar("select learner_ifi from learner_courses limit 1")

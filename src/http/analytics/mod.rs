@@ -6,15 +6,11 @@
 //! key (`mbox:mailto:ann@example.edu`, `account:https://lms.example.edu|s123`), an Agent as
 //! JSON, or an e-mail address.
 
-mod as_of;
 pub mod course_settings;
 pub mod courses;
 pub mod enrolments;
 pub mod history;
 pub mod learners;
-mod list_filter;
-mod list_order;
-mod list_page;
 pub mod models;
 pub mod outcomes;
 pub mod status;
@@ -29,7 +25,7 @@ use super::error::ApiError;
 use super::query::QueryParams;
 use super::state::AppState;
 use crate::analytics::classify::MAX_LEARNER_KEY_BYTES;
-use crate::analytics::training::MAX_CUTOFF_WEEK;
+pub use crate::service::analytics::training::cutoff_week;
 use crate::store::analytics::metrics::{self, CourseDates};
 use crate::xapi::{XapiVersion, ifi_key, validate_agent};
 
@@ -118,7 +114,7 @@ list_rows!(
     courses::CourseView,
     courses::WeekView,
     courses::HeatCell,
-    learners::LearnerView,
+    crate::service::learners::LearnerView,
     models::ModelSummary,
     trail::TrailDayView,
     trail::TrailStatement
@@ -156,22 +152,6 @@ fn csv_response(next: Option<&str>) -> actix_web::HttpResponseBuilder {
         response.insert_header(("X-Next-Cursor", next));
     }
     response
-}
-
-/// An optional instant as RFC 3339, exactly as chrono's own `Serialize` writes it (`Z`, as
-/// many fractional digits as needed), but formatted once into a string: chrono's formatter
-/// goes through `collect_str`, which escapes it character by character, and three instants
-/// per learner made that visible in 10,000-learner lists.
-pub fn instant<S: serde::Serializer>(
-    value: &Option<chrono::DateTime<chrono::Utc>>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(t) => {
-            serializer.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
-        }
-        None => serializer.serialize_none(),
-    }
 }
 
 /// Lists at least this long are serialized on two threads.
@@ -232,20 +212,6 @@ pub async fn course_param(state: &AppState, params: &QueryParams) -> Result<Cour
     metrics::course_by_iri(&state.pool, iri)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no course {iri} (no statement has named it)")))
-}
-
-/// A course week given as a cutoff (`as_of_week`, a model's `cutoff_week`), within
-/// `min..=MAX_CUTOFF_WEEK`.
-pub fn cutoff_week(name: &str, week: u64, min: u32) -> Result<u32, ApiError> {
-    u32::try_from(week)
-        .ok()
-        .filter(|w| (min..=MAX_CUTOFF_WEEK).contains(w))
-        .ok_or_else(|| {
-            ApiError::invalid(
-                name,
-                format!("must be a course week from {min} to {MAX_CUTOFF_WEEK}"),
-            )
-        })
 }
 
 /// Course IRIs named in a request body, each once (a course named twice would count its
@@ -317,6 +283,7 @@ pub fn learner_ifi(text: &str) -> Result<(String, Value), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::service::analytics::training::MAX_CUTOFF_WEEK;
 
     #[test]
     fn list_bodies_are_the_same_json_serialized_in_one_part_or_two() {

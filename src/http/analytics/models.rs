@@ -7,12 +7,12 @@ use serde_json::{Value, json};
 
 use super::{Page, cutoff_week, distinct_courses, list_response, wants_csv};
 use crate::analytics::model::{Algorithm, TrainedModel};
-use crate::analytics::training::{self, TrainSpec, TrainingError};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::query::QueryParams;
 use crate::http::state::AppState;
+use crate::service::analytics::training::{self, TrainSpec, TrainingError};
 use crate::store::analytics::activations::{ActivatedBy, Activation};
 use crate::store::analytics::models::{self, EvaluationRow, ModelRow};
 

@@ -14,6 +14,8 @@ pub mod metrics;
 pub mod models;
 pub mod progress;
 pub mod queue;
+pub mod rebuild;
 pub mod reports;
+pub mod retraining;
 pub mod totals;
 pub mod verify;

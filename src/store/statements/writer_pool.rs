@@ -17,7 +17,7 @@ use sqlx::postgres::PgPoolOptions;
 pub fn writer_pool(pool: &PgPool, size: u32) -> PgPool {
     let options = (*pool.connect_options())
         .clone()
-        .application_name(crate::database::WRITER_APPLICATION);
+        .application_name(crate::store::sessions::WRITER_APPLICATION);
     PgPoolOptions::new()
         .max_connections(size.max(1))
         .acquire_timeout(std::time::Duration::from_secs(10))

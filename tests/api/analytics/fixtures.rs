@@ -53,7 +53,7 @@ pub use crate::helpers::post_statements as post;
 
 /// Applies everything queued.
 pub async fn drain(app: &TestApp) {
-    lrs::analytics::worker::drain(&app.pool, &lrs::config::Config::default().analytics())
+    lrs::service::analytics::drain::drain(&app.pool, &lrs::config::Config::default().analytics())
         .await
         .expect("drain");
 }

@@ -121,9 +121,12 @@ async fn a_rebuild_reproduces_the_metrics() {
     drain(&app).await;
     let before = learners(&app, COURSE).await;
 
-    lrs::analytics::rebuild::rebuild(&app.pool, &lrs::config::Config::default().analytics())
-        .await
-        .expect("rebuild");
+    lrs::service::analytics::rebuild::rebuild(
+        &app.pool,
+        &lrs::config::Config::default().analytics(),
+    )
+    .await
+    .expect("rebuild");
 
     let after = learners(&app, COURSE).await;
     assert_eq!(after.len(), 2);

@@ -2,8 +2,8 @@
 //! at week 4 reaches ROC AUC >= 0.80. Everything goes through the HTTP API: statements and
 //! outcomes in, training, evaluation and scores out.
 
-use lrs::analytics::simulator::post::{PostOptions, Retry, Target, post as post_run};
-use lrs::analytics::simulator::{SimulationConfig, simulate};
+use lrs::simulator::post::{PostOptions, Retry, Target, post as post_run};
+use lrs::simulator::{SimulationConfig, simulate};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -140,7 +140,7 @@ async fn a_model_trained_on_one_run_ranks_another_run_at_week_four() {
     );
 
     // The active model scores the live course, with three explained factors per learner.
-    lrs::analytics::scoring::refresh_stale(&app.pool)
+    lrs::service::analytics::scoring::refresh_stale(&app.pool)
         .await
         .expect("scoring");
     let list = json_request(

@@ -133,7 +133,7 @@ async fn missing(app: &TestApp) -> Vec<i64> {
     let through = lrs::store::analytics::verify::settled_through(&app.pool, 0.0)
         .await
         .expect("settled");
-    lrs::analytics::verify::check(&app.pool, &settings, 0, through, false)
+    lrs::service::analytics::verify::check(&app.pool, &settings, 0, through, false)
         .await
         .expect("check")
         .missing
@@ -169,7 +169,7 @@ async fn the_consistency_check_finds_lost_statements_and_applies_them_again() {
         .await
         .expect("rewind the check");
     let settings = lrs::config::Config::default().analytics();
-    let report = lrs::analytics::verify::round(&app.pool, &settings)
+    let report = lrs::service::analytics::verify::round(&app.pool, &settings)
         .await
         .expect("round")
         .expect("not locked elsewhere");

@@ -255,9 +255,12 @@ async fn run(scenario: Scenario) {
     drain(&app).await;
     let incremental = snapshot(&app).await;
 
-    lrs::analytics::rebuild::rebuild(&app.pool, &lrs::config::Config::default().analytics())
-        .await
-        .expect("rebuild");
+    lrs::service::analytics::rebuild::rebuild(
+        &app.pool,
+        &lrs::config::Config::default().analytics(),
+    )
+    .await
+    .expect("rebuild");
     let rebuilt = snapshot(&app).await;
     for (table, rows) in &incremental {
         assert_eq!(

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use lrs::analytics::retrain::{RetrainPolicy, retrain_if_due};
-use lrs::analytics::simulator::SimulationConfig;
+use lrs::service::analytics::retrain::{RetrainPolicy, retrain_if_due};
+use lrs::simulator::SimulationConfig;
 use lrs::store::analytics::models;
 
 use reqwest::Method;

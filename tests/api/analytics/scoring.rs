@@ -1,7 +1,7 @@
 //! Live scoring beside the workers: a score computed from metrics that a batch changed
 //! meanwhile stays stale, and scoring never waits for rows a batch holds.
 
-use lrs::analytics::scoring::Scorer;
+use lrs::service::analytics::scoring::Scorer;
 use lrs::store::analytics::models::{self, Score};
 use serde_json::json;
 use sqlx::Connection;

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::classify::{Classified, classify};
-use super::settings::AnalyticsSettings;
+use crate::analytics::classify::{Classified, classify};
+use crate::analytics::settings::AnalyticsSettings;
 use crate::store::analytics::activities::{self, ActivityMeta};
 use crate::store::analytics::days::{self, Window};
 use crate::store::analytics::entities::{self, CourseSeen, LearnerSeen};

@@ -1,4 +1,4 @@
-//! The order of a course's learner list and where a page ends: the query parameters `sort`,
+//! The order of a course's learner list and where a page ends: the parameters `sort`,
 //! `order`, `limit` and `cursor`.
 //!
 //! A list is sorted here, in the LRS, when it is taken as of a cutoff, sorted by name, or
@@ -12,9 +12,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
-use super::learners::LearnerView;
-use crate::http::error::ApiError;
-use crate::http::query::QueryParams;
+use super::{LearnerView, ListQuery};
+use crate::error::ApiError;
 
 /// Sort orders of the learner list.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -105,10 +104,13 @@ struct ListCursor {
 /// The longest page PostgreSQL sorts. Pages this long are most of a course, and PostgreSQL
 /// sorted 10,001 whole rows by spilling them to disk (19.7 ms of execution against 5.8 ms to
 /// read the course in any order: docs/BENCHMARKS.md, "`a935077`").
-pub(super) const SQL_PAGE_MAX: usize = 1000;
+pub const SQL_PAGE_MAX: usize = 1000;
+
+/// The longest page a client may ask for.
+const MAX_LIMIT: usize = 10_000;
 
 /// The order and page of a learner list.
-pub(super) struct ListOrder {
+pub struct ListOrder {
     course_id: i64,
     sort: Sort,
     descending: bool,
@@ -118,21 +120,22 @@ pub(super) struct ListOrder {
 
 impl ListOrder {
     /// The order of a list of this course's learners.
-    pub fn parse(params: &QueryParams, course_id: i64) -> Result<ListOrder, ApiError> {
-        let sort = match params.get("sort") {
+    pub fn parse(params: &ListQuery, course_id: i64) -> Result<ListOrder, ApiError> {
+        let sort = match params.sort.as_deref() {
             None => Sort::Risk,
             Some(s) => {
                 Sort::parse(s).ok_or_else(|| ApiError::invalid("sort", "unknown sort order"))?
             }
         };
-        let descending = match params.get("order") {
+        let descending = match params.order.as_deref() {
             None => sort != Sort::Name,
             Some("desc") => true,
             Some("asc") => false,
             Some(_) => return Err(ApiError::invalid("order", "must be asc or desc")),
         };
         let after = params
-            .get("cursor")
+            .cursor
+            .as_deref()
             .map(|cursor| {
                 URL_SAFE_NO_PAD
                     .decode(cursor)
@@ -149,7 +152,16 @@ impl ListOrder {
                 "belongs to another list: keep the course, sort and order of the first page",
             ));
         }
-        let limit = params.page_size("limit", 100, 10_000)?;
+        let limit = match params.limit.as_deref() {
+            None => 100,
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_LIMIT).contains(n))
+                .ok_or_else(|| {
+                    ApiError::invalid("limit", format!("must be from 1 to {MAX_LIMIT}"))
+                })?,
+        };
         Ok(ListOrder {
             course_id,
             sort,
@@ -174,7 +186,19 @@ impl ListOrder {
 
     /// This page's learners, in list order, and the cursor of the next page when there is
     /// one.
-    pub fn page<'a>(&self, views: &'a [LearnerView]) -> (Vec<&'a LearnerView>, Option<String>) {
+    pub fn page(&self, views: Vec<LearnerView>) -> (Vec<LearnerView>, Option<String>) {
+        let (positions, next) = self.positions(&views);
+        let mut slots: Vec<Option<LearnerView>> = views.into_iter().map(Some).collect();
+        let page = positions
+            .into_iter()
+            .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+            .collect();
+        (page, next)
+    }
+
+    /// The positions in `views` of this page's learners, in list order, and the next page's
+    /// cursor.
+    fn positions(&self, views: &[LearnerView]) -> (Vec<usize>, Option<String>) {
         let compare = |a: &(f64, String, &str), b: &(f64, String, &str)| {
             let ordering = a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1));
             let ordering = if self.descending {
@@ -206,12 +230,12 @@ impl ListOrder {
             self.cursor(*k, t, l)
         });
         order.truncate(self.limit);
-        (order.into_iter().map(|i| &views[i]).collect(), next)
+        (order, next)
     }
 }
 
 /// A list order for PostgreSQL: see `store::analytics::learner_page::PageQuery`.
-pub(super) struct SqlOrder<'a> {
+pub struct SqlOrder<'a> {
     pub sort: &'static str,
     pub descending: bool,
     pub after: Option<(f64, &'a str)>,
@@ -236,10 +260,11 @@ impl ListOrder {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+pub(crate) mod tests {
     use chrono::{DateTime, Duration, Utc};
 
     use super::*;
+    use crate::service::learners::tests::query;
     use crate::store::analytics::learners::LearnerListRow;
 
     /// A learner whose values repeat across learners (ties) and are sometimes missing.
@@ -269,18 +294,18 @@ pub(super) mod tests {
         LearnerView::from_row(row, None, 5.0, now)
     }
 
-    pub(in crate::http::analytics) fn learners() -> Vec<LearnerView> {
+    pub(crate) fn learners() -> Vec<LearnerView> {
         let now = Utc::now();
         (0..23).map(|i| view(i, now)).collect()
     }
 
-    fn order(query: &str) -> Result<ListOrder, ApiError> {
-        ListOrder::parse(&QueryParams::parse(query).expect("query"), 1)
+    fn order(text: &str) -> Result<ListOrder, ApiError> {
+        ListOrder::parse(&query(text), 1)
     }
 
     /// The learners of the page, by IFI key.
     fn page(views: &[LearnerView], query: &str) -> (Vec<String>, Option<String>) {
-        let (page, next) = order(query).expect("order").page(views);
+        let (page, next) = order(query).expect("order").page(views.to_vec());
         let keys = page.iter().map(|v| v.learner.clone()).collect();
         (keys, next)
     }
@@ -375,10 +400,7 @@ pub(super) mod tests {
                 "{query}"
             );
         }
-        let elsewhere = ListOrder::parse(
-            &QueryParams::parse(&format!("sort=statements&cursor={cursor}")).expect("query"),
-            2,
-        );
+        let elsewhere = ListOrder::parse(&query(&format!("sort=statements&cursor={cursor}")), 2);
         assert!(elsewhere.is_err(), "another course");
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::{WEEK, cohort, millis, start_millis};
-use crate::analytics::simulator::*;
+use crate::simulator::*;
 
 /// Outcomes and activity of the 400 learners of [`cohort`], by enrolment.
 struct Cohort {

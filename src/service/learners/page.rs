@@ -7,16 +7,17 @@
 
 use chrono::{DateTime, Utc};
 
-use super::learners::LearnerView;
-use super::list_filter::Filter;
-use super::list_order::ListOrder;
-use crate::http::error::ApiError;
-use crate::http::state::AppState;
+use sqlx::PgPool;
+
+use super::LearnerView;
+use super::filter::Filter;
+use super::order::ListOrder;
+use crate::error::ApiError;
 use crate::store::analytics::learner_page::{PageQuery, course_learners_page};
 
 /// The page and the next page's cursor, or `None` when this list is sorted in the LRS.
 pub(super) async fn sql_page(
-    state: &AppState,
+    pool: &PgPool,
     course_id: i64,
     activities: f64,
     filter: &Filter,
@@ -45,7 +46,7 @@ pub(super) async fn sql_page(
             inactive_since: sql_filter.inactive_since,
             limit: chunk as i64,
         };
-        let rows = course_learners_page(&state.pool, &query).await?;
+        let rows = course_learners_page(pool, &query).await?;
         let fetched = rows.len();
         for row in rows {
             // Always set by the page queries; -1 would only misplace a cursor, never a row.

@@ -7,8 +7,9 @@ use chrono::{Duration, NaiveDate};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use super::features::{CourseContext, course_features, feature_names, risk_signs};
-use super::model::{self, Algorithm, Dataset, Evaluation, TrainOptions, TrainedModel};
+use crate::analytics::features::{CourseContext, course_features, feature_names, risk_signs};
+use crate::analytics::model::{self, Algorithm, Dataset, Evaluation, TrainOptions, TrainedModel};
+use crate::error::ApiError;
 use crate::store::analytics::models::{self, EvaluationRow, NewModel};
 use crate::store::analytics::{enrolments, metrics, progress};
 
@@ -36,6 +37,20 @@ pub fn cutoff_day(start: NaiveDate, week: u32) -> NaiveDate {
     start
         .checked_add_signed(Duration::days(7 * i64::from(week)))
         .unwrap_or(NaiveDate::MAX)
+}
+
+/// A course week given as a cutoff (`as_of_week`, a model's `cutoff_week`), within
+/// `min..=MAX_CUTOFF_WEEK`.
+pub fn cutoff_week(name: &str, week: u64, min: u32) -> Result<u32, ApiError> {
+    u32::try_from(week)
+        .ok()
+        .filter(|w| (min..=MAX_CUTOFF_WEEK).contains(w))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                name,
+                format!("must be a course week from {min} to {MAX_CUTOFF_WEEK}"),
+            )
+        })
 }
 
 /// Learners with a known outcome, with features as of a cutoff week, and what the roster says
@@ -108,7 +123,7 @@ pub async fn labelled_dataset(
             if let Some(outcome) = learner
                 .outcome
                 .as_deref()
-                .and_then(super::classify::Outcome::parse)
+                .and_then(crate::analytics::classify::Outcome::parse)
             {
                 let facts = roster.get(&learner.learner_id);
                 data.rows.push(row);

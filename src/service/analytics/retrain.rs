@@ -9,13 +9,12 @@ use std::time::Duration;
 
 use chrono::Utc;
 use sqlx::PgPool;
-use tracing::Instrument;
 
 use serde_json::json;
 
 use super::training::{self, TrainSpec};
 use crate::store::analytics::activations::{self, ActivatedBy, Activation};
-use crate::store::analytics::models;
+use crate::store::analytics::{models, retraining};
 
 /// When and how the LRS retrains.
 #[derive(Debug, Clone)]
@@ -29,7 +28,6 @@ pub struct RetrainPolicy {
     pub replace_admin_choice: bool,
 }
 
-const ADVISORY_KEY: i64 = 0x4c52_535f_5452_4149; // "LRS_TRAI"
 const SCHEDULER: &str = "scheduler";
 
 /// Trains and possibly activates a model when one is due; returns the new model's id.
@@ -45,34 +43,18 @@ pub async fn retrain_if_due(pool: &PgPool, policy: &RetrainPolicy) -> anyhow::Re
     {
         return Ok(None);
     }
-    let courses = sqlx::query!(
-        r#"select c.iri, count(*) as "labelled!"
-           from learner_courses lc join courses c on c.id = lc.course_id
-           where coalesce(lc.uploaded_outcome, lc.statement_outcome) is not null
-           group by c.iri, c.first_day
-           having count(*) >= 10
-           order by c.first_day nulls first, c.iri"#
-    )
-    .fetch_all(pool)
-    .await?;
+    let courses = retraining::labelled_courses(pool, 10).await?;
     let labelled: i64 = courses.iter().map(|c| c.labelled).sum();
     if courses.len() < 2 || labelled < policy.min_labelled {
         return Ok(None);
     }
     // One process at a time trains (several LRS processes share the database).
-    let mut conn = pool.acquire().await?;
-    let locked: bool = sqlx::query_scalar!("select pg_try_advisory_lock($1)", ADVISORY_KEY)
-        .fetch_one(&mut *conn)
-        .await?
-        .unwrap_or(false);
-    if !locked {
+    let Some(lock) = retraining::TrainingLock::try_take(pool).await? else {
         return Ok(None);
-    }
+    };
     let result =
         train_and_compare(pool, policy, courses.into_iter().map(|c| c.iri).collect()).await;
-    sqlx::query_scalar!("select pg_advisory_unlock($1)", ADVISORY_KEY)
-        .fetch_one(&mut *conn)
-        .await?;
+    lock.release().await?;
     result
 }
 
@@ -89,7 +71,7 @@ async fn train_and_compare(
         cutoff_week: policy.cutoff_week,
         algorithm: None,
         threshold: None,
-        target_precision: crate::analytics::training::DEFAULT_TARGET_PRECISION,
+        target_precision: crate::service::analytics::training::DEFAULT_TARGET_PRECISION,
         include_early_withdrawals: false,
     };
     let id = training::train(pool, &spec, SCHEDULER).await?;
@@ -145,20 +127,4 @@ async fn train_and_compare(
         "scheduled retraining"
     );
     Ok(Some(id))
-}
-
-/// Checks every ten minutes whether a retraining is due.
-pub fn spawn(pool: PgPool, policy: RetrainPolicy) -> tokio::task::JoinHandle<()> {
-    let task = async move {
-        loop {
-            tokio::time::sleep(Duration::from_secs(600)).await;
-            if pool.is_closed() {
-                return;
-            }
-            if let Err(e) = retrain_if_due(&pool, &policy).await {
-                tracing::warn!(error = %e, "scheduled retraining failed");
-            }
-        }
-    };
-    tokio::spawn(task.instrument(tracing::info_span!("retrain_scheduler")))
 }

@@ -19,11 +19,10 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use sqlx::PgPool;
-use tracing::Instrument;
 use uuid::Uuid;
 
-use super::classify::classify;
-use super::settings::AnalyticsSettings;
+use crate::analytics::classify::classify;
+use crate::analytics::settings::AnalyticsSettings;
 use crate::store::analytics::{queue, verify as store};
 use crate::store::statements::parse_stored;
 
@@ -179,23 +178,4 @@ pub async fn round(pool: &PgPool, settings: &AnalyticsSettings) -> anyhow::Resul
     .await?;
     tx.commit().await?;
     Ok(Some(report))
-}
-
-/// Runs [`round`] every [`INTERVAL`] until the task is aborted.
-pub fn spawn(pool: PgPool, settings: AnalyticsSettings) -> tokio::task::JoinHandle<()> {
-    let task = async move {
-        loop {
-            tokio::time::sleep(INTERVAL).await;
-            if pool.is_closed() {
-                return;
-            }
-            if let Err(e) = round(&pool, &settings).await {
-                tracing::warn!(
-                    error = format!("{e:#}"),
-                    "analytics consistency check failed"
-                );
-            }
-        }
-    };
-    tokio::spawn(task.instrument(tracing::info_span!("analytics_verify")))
 }

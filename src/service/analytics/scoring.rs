@@ -13,11 +13,11 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use super::features::{
+use crate::analytics::features::{
     CourseContext, LearnerMetrics, base_feature, course_features, describe, feature_names,
     is_imputed,
 };
-use super::model::TrainedModel;
+use crate::analytics::model::TrainedModel;
 use crate::store::analytics::metrics::{self, CourseDates, LearnerRow};
 use crate::store::analytics::models::{self, Score, StoredScore};
 use crate::store::analytics::progress;
@@ -69,7 +69,7 @@ pub fn weeks_elapsed(start: NaiveDate, reference: DateTime<Utc>) -> f64 {
 pub fn risk(
     model: &TrainedModel,
     row: &[f64],
-) -> Result<(f64, &'static str), super::model::ModelError> {
+) -> Result<(f64, &'static str), crate::analytics::model::ModelError> {
     let probability = model.calibrated_probability(row)?;
     let band = model.band(model.probability(row)?).as_str();
     Ok((probability, band))
@@ -235,9 +235,9 @@ pub fn for_model(
     model: &TrainedModel,
     names: &[String],
     row: &[f64],
-) -> Result<Vec<f64>, super::model::ModelError> {
-    super::features::project(names, &model.feature_names, row).ok_or_else(|| {
-        super::model::ModelError::InvalidModel(
+) -> Result<Vec<f64>, crate::analytics::model::ModelError> {
+    crate::analytics::features::project(names, &model.feature_names, row).ok_or_else(|| {
+        crate::analytics::model::ModelError::InvalidModel(
             "the model uses a feature this LRS does not compute".to_owned(),
         )
     })
@@ -259,7 +259,7 @@ fn explanations(factors: &Value) -> Vec<Option<String>> {
 /// The largest contributions, raw and relative forms of one measure counted together, as
 /// `[{factor, effect, contribution, value, course_average, explanation}]`.
 pub fn top_factors(
-    contributions: &[super::model::Contribution],
+    contributions: &[crate::analytics::model::Contribution],
     row: &[f64],
     means: &[f64],
     learner: &LearnerMetrics,

@@ -6,13 +6,14 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
 
-use super::learners::LearnerView;
+use sqlx::PgPool;
+
+use super::LearnerView;
 use crate::analytics::features::{CourseContext, course_features};
 use crate::analytics::model::TrainedModel;
-use crate::analytics::scoring::{for_model, risk, top_factors};
-use crate::analytics::training::cutoff_day;
-use crate::http::error::ApiError;
-use crate::http::state::AppState;
+use crate::error::ApiError;
+use crate::service::analytics::scoring::{for_model, risk, top_factors};
+use crate::service::analytics::training::cutoff_day;
 use crate::store::analytics::learners::{self as learner_rows, LearnerListRow};
 use crate::store::analytics::{metrics, models};
 
@@ -26,7 +27,7 @@ pub(super) enum Cutoff {
 
 /// Metrics and (on-the-fly) scores as of a cutoff.
 pub(super) async fn as_of(
-    state: &AppState,
+    pool: &PgPool,
     course: &metrics::CourseDates,
     cutoff: Cutoff,
 ) -> Result<Vec<LearnerView>, ApiError> {
@@ -38,11 +39,10 @@ pub(super) async fn as_of(
         Cutoff::Day(day) => (day, ((day - start).num_days() as f64 / 7.0).max(1.0)),
     };
     let cutoff_ts = cutoff.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    let mut rows = metrics::as_of(&state.pool, course.id, cutoff).await?;
-    let activities = metrics::course_activities_before(&state.pool, course.id, cutoff).await?;
+    let mut rows = metrics::as_of(pool, course.id, cutoff).await?;
+    let activities = metrics::course_activities_before(pool, course.id, cutoff).await?;
     let deadlines_due =
-        crate::store::analytics::progress::fill(&state.pool, course.id, cutoff_ts, &mut rows)
-            .await?;
+        crate::store::analytics::progress::fill(pool, course.id, cutoff_ts, &mut rows).await?;
     let context = CourseContext {
         weeks,
         activities,
@@ -50,12 +50,12 @@ pub(super) async fn as_of(
     };
     let metrics_only: Vec<_> = rows.iter().map(|r| r.metrics.clone()).collect();
     let (features, means) = course_features(&metrics_only, &context);
-    let model = models::active(&state.pool).await?;
+    let model = models::active(pool).await?;
     let trained: Option<(i64, TrainedModel)> =
         model.and_then(|m| serde_json::from_value(m.model).ok().map(|t| (m.id, t)));
     // By id: a linear search per learner was quadratic, 10,000 x 10,000 comparisons.
     let mut names: HashMap<i64, (String, Option<String>)> =
-        learner_rows::course_learner_names(&state.pool, course.id)
+        learner_rows::course_learner_names(pool, course.id)
             .await?
             .into_iter()
             .map(|(id, ifi, name)| (id, (ifi, name)))

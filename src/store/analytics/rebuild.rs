@@ -1,14 +1,8 @@
-//! `lrs analytics rebuild`: recompute every analytics table from the statements.
-//!
-//! Everything derived is cleared and every statement goes back through the queue and the same
-//! worker code as live ingest; what a person set is kept: course titles and dates, rosters,
-//! uploaded outcomes, models. The property test in `tests/api/analytics/` checks that the result equals
-//! what incremental application produced.
+//! Clearing what the analytics derived from the statements, for a rebuild
+//! (`service::analytics::rebuild`): what a person set (course titles and dates, rosters,
+//! uploaded outcomes, models) is kept.
 
 use sqlx::PgPool;
-
-use super::settings::AnalyticsSettings;
-use super::worker;
 
 /// Clears the derived tables and queues every statement; returns the number queued.
 pub async fn reset(pool: &PgPool) -> sqlx::Result<u64> {
@@ -45,10 +39,4 @@ pub async fn reset(pool: &PgPool) -> sqlx::Result<u64> {
         .rows_affected();
     tx.commit().await?;
     Ok(queued)
-}
-
-/// Rebuilds everything; returns the number of statements applied.
-pub async fn rebuild(pool: &PgPool, settings: &AnalyticsSettings) -> anyhow::Result<usize> {
-    reset(pool).await?;
-    worker::drain(pool, settings).await
 }

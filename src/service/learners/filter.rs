@@ -1,18 +1,17 @@
-//! Which learners a course's learner list shows: the query parameters `band`, `min_risk`,
+//! Which learners a course's learner list shows: the parameters `band`, `min_risk`,
 //! `inactive_days` and `outcome`.
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::learners::LearnerView;
-use crate::http::error::ApiError;
-use crate::http::query::QueryParams;
+use super::{LearnerView, ListQuery};
+use crate::error::ApiError;
 
 /// A hundred years: beyond it, `inactive_days` is a mistake, not a question.
 const MAX_INACTIVE_DAYS: f64 = 36_500.0;
 
 /// The filters of a learner list; a learner is listed when it passes all of them.
 #[derive(Default)]
-pub(super) struct Filter {
+pub struct Filter {
     band: Option<String>,
     min_risk: Option<f64>,
     inactive_days: Option<f64>,
@@ -21,15 +20,15 @@ pub(super) struct Filter {
 }
 
 impl Filter {
-    pub fn parse(params: &QueryParams) -> Result<Filter, ApiError> {
+    pub fn parse(params: &ListQuery) -> Result<Filter, ApiError> {
         let mut filter = Filter::default();
-        if let Some(band) = params.get("band") {
+        if let Some(band) = params.band.as_deref() {
             if !["high", "medium", "low"].contains(&band) {
                 return Err(ApiError::invalid("band", "must be high, medium or low"));
             }
             filter.band = Some(band.to_owned());
         }
-        if let Some(min) = params.get("min_risk") {
+        if let Some(min) = params.min_risk.as_deref() {
             // A probability: NaN or 7 would silently list nobody (or everybody).
             filter.min_risk = Some(
                 min.parse()
@@ -40,7 +39,7 @@ impl Filter {
                     })?,
             );
         }
-        if let Some(days) = params.get("inactive_days") {
+        if let Some(days) = params.inactive_days.as_deref() {
             filter.inactive_days = Some(
                 days.parse()
                     .ok()
@@ -53,7 +52,7 @@ impl Filter {
                     })?,
             );
         }
-        filter.outcome = match params.get("outcome") {
+        filter.outcome = match params.outcome.as_deref() {
             None => None,
             Some("unknown") => Some(None),
             Some(outcome @ ("pass" | "fail" | "withdrawn")) => Some(Some(outcome.to_owned())),
@@ -89,7 +88,7 @@ impl Filter {
 /// keeps every learner that `Filter::keeps` keeps, and may keep a few more near a boundary:
 /// the response rounds risk to 4 digits and inactivity to a tenth of a day, and the exact
 /// test on those rounded values stays in `keeps`.
-pub(super) struct SqlFilter<'a> {
+pub struct SqlFilter<'a> {
     pub band: Option<&'a str>,
     /// An outcome, or `unknown`.
     pub outcome: Option<&'a str>,
@@ -121,10 +120,11 @@ impl Filter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::analytics::list_order::tests::learners;
+    use crate::service::learners::order::tests::learners;
+    use crate::service::learners::tests::query;
 
-    fn filter(query: &str) -> Result<Filter, ApiError> {
-        Filter::parse(&QueryParams::parse(query).expect("query"))
+    fn filter(text: &str) -> Result<Filter, ApiError> {
+        Filter::parse(&query(text))
     }
 
     #[test]

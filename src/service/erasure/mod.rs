@@ -34,8 +34,8 @@ use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::analytics::apply;
 use crate::analytics::settings::AnalyticsSettings;
+use crate::service::analytics::apply;
 use crate::store::erasure as sql;
 use crate::store::statements::sha256;
 use crate::store::statements::terms::{TermKind, term};

@@ -1,0 +1,7 @@
+//! The services: what the LRS does, as plain async functions over the store and the pure
+//! layers (`xapi`, `analytics`). HTTP handlers, commands and background jobs call them; none
+//! of them knows about HTTP.
+
+pub mod analytics;
+pub mod erasure;
+pub mod learners;
