@@ -1,8 +1,24 @@
 //! An xAPI 1.0.3 / 2.0.0 Learning Record Store with a built-in learning-analytics layer.
 //!
-//! Dependencies point one way: `http` -> `xapi`, `store`, `auth`, `analytics`, `erasure`;
-//! `erasure` -> `analytics`, `store`; `analytics` -> `store`; `store` -> `xapi`. The `xapi`
-//! module is the pure domain (no I/O).
+//! Dependencies point one way, from the bottom up:
+//!
+//! ```text
+//! xapi        the xAPI domain, pure (no I/O, no async)
+//! analytics   the analytics domain, pure: classification, features, models  -> xapi
+//! store       all SQL                                                        -> xapi, analytics
+//! auth        credentials and scopes                                         -> store
+//! service     what the LRS does: ingest into analytics, scoring, training,   -> store, auth,
+//!             the learner list, courses, erasure                                analytics, xapi
+//! jobs        background loops around services                               -> service, store
+//! http        thin handlers, middleware, OpenAPI                             -> service, store,
+//!                                                                               auth, xapi
+//! startup, cli, config, database, embedded, telemetry: putting it together
+//! simulator   a client of the HTTP API (lrs simulate); no server module imports it
+//! ```
+//!
+//! `error` is the one error type, which every layer may return. `tests/api/architecture.rs`
+//! keeps this true: each layer imports only what it lists here, and no two files import each
+//! other, directly or around a circle.
 
 pub mod analytics;
 pub mod auth;

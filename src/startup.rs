@@ -37,7 +37,7 @@ impl Application {
             .await
             .context("warming the database connections")?;
         tracing::debug!(connections = warmed, "database connections warmed");
-        let authenticator = Authenticator::new(pool.clone());
+        let authenticator = Authenticator::new(pool.clone(), crate::config::cpus());
         // Background work gets connections of its own, so that it never waits for (or makes
         // requests wait for) the request pool. Named apart in `pg_stat_activity`, as the
         // statement writers are: the analytics' share of the database's work can be told from
@@ -72,7 +72,7 @@ impl Application {
             max_document_bytes: config.max_document_bytes,
             authority_homepage: config.authority_homepage.clone(),
             clock: Default::default(),
-            version_memory: version::version_memory(),
+            version_memory: crate::http::state::version_memory(),
             write_gate: WriteGate::new(config.statements_in_flight()),
             group_commit,
             analytics: config.analytics(),

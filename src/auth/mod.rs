@@ -39,13 +39,15 @@ pub struct Authenticator {
 }
 
 impl Authenticator {
-    pub fn new(pool: PgPool) -> Authenticator {
+    /// `verifications`: how many argon2 verifications may run at once (one per CPU: more
+    /// only queue on the cores and delay every request).
+    pub fn new(pool: PgPool, verifications: usize) -> Authenticator {
         secret::warm_up();
         Authenticator {
             pool,
             // Trusted once the revocation listener is up (`spawn_revocation_listener`).
             cache: VerificationCache::untrusted(),
-            verifying: Arc::new(tokio::sync::Semaphore::new(crate::config::cpus())),
+            verifying: Arc::new(tokio::sync::Semaphore::new(verifications.max(1))),
         }
     }
 

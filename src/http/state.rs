@@ -20,7 +20,7 @@ pub struct AppState {
     pub authority_homepage: String,
     /// The `stored` clock of this process.
     pub clock: StoredClock,
-    pub version_memory: super::version::VersionMemory,
+    pub version_memory: VersionMemory,
     pub write_gate: WriteGate,
     /// Small statement submissions share transactions through this queue.
     pub group_commit: crate::store::statements::GroupCommit,
@@ -55,6 +55,18 @@ impl WriteGate {
         let wanted = u32::try_from(statements.clamp(1, self.budget)).unwrap_or(u32::MAX);
         self.permits.acquire_many(wanted).await.ok()
     }
+}
+
+/// The versions credentials last used, so that an error about a missing version header can
+/// answer in the version family the client speaks (a client that forgot the header once still
+/// reads the response with its own version's rules). Only successful requests are remembered.
+pub type VersionMemory = moka::sync::Cache<String, crate::xapi::XapiVersion>;
+
+pub fn version_memory() -> VersionMemory {
+    moka::sync::Cache::builder()
+        .max_capacity(10_000)
+        .time_to_idle(std::time::Duration::from_secs(3600))
+        .build()
 }
 
 #[cfg(test)]

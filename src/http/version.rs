@@ -30,18 +30,6 @@ fn is_about(path: &str) -> bool {
     path.trim_end_matches('/') == "/xapi/about"
 }
 
-/// The versions credentials last used, so that an error about a missing version header can
-/// answer in the version family the client speaks (a client that forgot the header once still
-/// reads the response with its own version's rules). Only successful requests are remembered.
-pub type VersionMemory = moka::sync::Cache<String, XapiVersion>;
-
-pub fn version_memory() -> VersionMemory {
-    moka::sync::Cache::builder()
-        .max_capacity(10_000)
-        .time_to_idle(std::time::Duration::from_secs(3600))
-        .build()
-}
-
 fn credential_key(req: &ServiceRequest) -> Option<String> {
     let value = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
     parse_basic(value.to_str().ok()?).ok().map(|(key, _)| key)

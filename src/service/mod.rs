@@ -3,5 +3,6 @@
 //! of them knows about HTTP.
 
 pub mod analytics;
+pub mod courses;
 pub mod erasure;
 pub mod learners;

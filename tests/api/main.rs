@@ -5,6 +5,7 @@
 mod about;
 mod admin;
 mod analytics;
+mod architecture;
 mod auth;
 mod conformance;
 mod database;

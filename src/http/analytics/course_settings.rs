@@ -3,19 +3,18 @@
 //! time (a field left out keeps its value; `null` clears it).
 
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
 
-use super::courses::CourseView;
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::query::QueryParams;
 use crate::http::state::AppState;
+use crate::service::courses::{CourseDetail, DeadlineView, detail};
 use crate::store::analytics::course_settings::{
     self as settings, Change, Deadline, SettingsChange, SettingsError,
 };
-use crate::store::analytics::reports;
 
 /// A field of a settings request: left out (keep), `null` (clear) or a value.
 #[derive(Debug, Default)]
@@ -47,44 +46,6 @@ pub struct CourseSettings {
     /// Assessment deadlines: replace the course's list (`[]` clears it).
     #[serde(default)]
     deadlines: Option<Vec<DeadlineView>>,
-}
-
-/// An assessment deadline: the activity to submit or attempt, and when it is due.
-#[derive(Serialize, Deserialize, Clone, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DeadlineView {
-    /// The activity IRI.
-    activity: String,
-    due: DateTime<Utc>,
-    title: Option<String>,
-}
-
-/// A course with its deadlines.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct CourseDetail {
-    #[serde(flatten)]
-    course: CourseView,
-    deadlines: Vec<DeadlineView>,
-}
-
-/// The course with its deadlines.
-pub async fn detail(state: &AppState, id: i64) -> Result<CourseDetail, ApiError> {
-    let row = reports::course(&state.pool, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("no such course".into()))?;
-    let deadlines = settings::deadlines(&state.pool, id)
-        .await?
-        .into_iter()
-        .map(|d| DeadlineView {
-            activity: d.activity,
-            due: d.due,
-            title: d.title,
-        })
-        .collect();
-    Ok(CourseDetail {
-        course: CourseView::from(row),
-        deadlines,
-    })
 }
 
 fn deadlines(input: &[DeadlineView]) -> Result<Vec<Deadline>, ApiError> {
@@ -166,7 +127,7 @@ pub async fn put_course_settings(
             ),
             SettingsError::Database(e) => e.into(),
         })?;
-    Ok(HttpResponse::Ok().json(detail(&state, id).await?))
+    Ok(HttpResponse::Ok().json(detail(&state.pool, id).await?))
 }
 
 /// The course's settings as they stand (the detail, with its deadlines).
@@ -186,5 +147,5 @@ pub async fn get_course_settings(
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["course"])?;
     let course = super::course_param(&state, &params).await?;
-    Ok(HttpResponse::Ok().json(detail(&state, course.id).await?))
+    Ok(HttpResponse::Ok().json(detail(&state.pool, course.id).await?))
 }

@@ -1,7 +1,7 @@
 //! Courses: list, detail, weekly series, activity heatmap, settings.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{Page, course_param, list_response, wants_csv};
@@ -10,45 +10,8 @@ use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::query::QueryParams;
 use crate::http::state::AppState;
-use crate::store::analytics::reports::{self, CourseRow};
-
-/// A course with its headline numbers.
-#[derive(Serialize, Default, utoipa::ToSchema)]
-pub struct CourseView {
-    /// The course IRI (the `course` parameter of the other endpoints).
-    course: String,
-    title: Option<String>,
-    /// The start: set through the settings, else the day of the first statement.
-    start_date: Option<NaiveDate>,
-    start_date_set: bool,
-    end_date: Option<NaiveDate>,
-    /// The current course week (1 = the week starting on the start date).
-    current_week: Option<i64>,
-    learners: i64,
-    statements: i64,
-    active_last_7_days: i64,
-    high_risk: i64,
-    activities: i64,
-}
-
-impl From<CourseRow> for CourseView {
-    fn from(row: CourseRow) -> Self {
-        let start = row.start_date.or(row.first_day);
-        CourseView {
-            course: row.iri,
-            title: row.title,
-            start_date: start,
-            start_date_set: row.start_date.is_some(),
-            end_date: row.end_date,
-            current_week: start.map(|s| (Utc::now().date_naive() - s).num_days().div_euclid(7) + 1),
-            learners: row.learners,
-            statements: row.statements,
-            active_last_7_days: row.active_last_7_days,
-            high_risk: row.high_risk,
-            activities: row.activities,
-        }
-    }
-}
+use crate::service::courses::CourseView;
+use crate::store::analytics::reports;
 
 /// Courses the LRS has seen, with learners, statements, recent activity and high-risk count.
 #[utoipa::path(
@@ -92,7 +55,7 @@ pub async fn list_courses(
     tag = "analytics",
     security(("basic" = [])),
     params(("course" = String, Query, description = "the course IRI")),
-    responses((status = 200, body = super::course_settings::CourseDetail), (status = 404, body = ErrorBody))
+    responses((status = 200, body = crate::service::courses::CourseDetail), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/detail")]
 pub async fn course_detail(
@@ -104,7 +67,7 @@ pub async fn course_detail(
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["course"])?;
     let course = course_param(&state, &params).await?;
-    let detail = super::course_settings::detail(&state, course.id).await?;
+    let detail = crate::service::courses::detail(&state.pool, course.id).await?;
     Ok(HttpResponse::Ok().json(detail))
 }
 

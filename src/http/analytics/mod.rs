@@ -111,7 +111,7 @@ macro_rules! list_rows {
 list_rows!(
     history::ActivationView,
     enrolments::EnrolmentView,
-    courses::CourseView,
+    crate::service::courses::CourseView,
     courses::WeekView,
     courses::HeatCell,
     crate::service::learners::LearnerView,

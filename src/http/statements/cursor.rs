@@ -8,10 +8,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::read::MAX_PAGE;
 use crate::http::error::ApiError;
 use crate::store::statements::Cursor;
 use crate::xapi::Format;
+
+/// Statements per page when the client sets no limit.
+pub const DEFAULT_PAGE: i64 = 100;
+/// The most statements one page holds (`limit=0` asks for this many).
+pub const MAX_PAGE: i64 = 1000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MoreToken {

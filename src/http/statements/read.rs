@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::cursor::MoreToken;
+use super::cursor::{DEFAULT_PAGE, MAX_PAGE, MoreToken};
 use super::response;
 use crate::auth::Principal;
 use crate::http::error::ApiError;
@@ -34,10 +34,6 @@ pub const PARAMETERS: &[&str] = &[
     "ascending",
     "more",
 ];
-/// Statements per page when the client sets no limit.
-pub const DEFAULT_PAGE: i64 = 100;
-/// The most statements one page holds (`limit=0` asks for this many).
-pub const MAX_PAGE: i64 = 1000;
 
 /// What a GET needs beyond its parameters.
 pub struct ReadContext<'a> {

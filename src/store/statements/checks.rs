@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::insert::{InsertError, PreparedStatement};
+use super::batch::{InsertError, PreparedStatement};
 use crate::xapi::statements_equivalent;
 
 /// The StatementRef targets of the batch that are not in it (those in it are resolved in

@@ -23,7 +23,8 @@ use sqlx::PgPool;
 use tokio::sync::{Mutex, mpsc, oneshot};
 use uuid::Uuid;
 
-use super::insert::{InsertError, PreparedStatement, Submission, Writer, insert_submissions};
+use super::batch::{InsertError, PreparedStatement, Submission, Writer};
+use super::insert::insert_submissions;
 
 /// Submissions of at most this many statements are grouped; larger ones carry enough rows to
 /// amortise their own transaction.

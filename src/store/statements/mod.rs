@@ -1,5 +1,6 @@
 //! The statements tables: writing batches and reading pages.
 
+mod batch;
 mod checks;
 mod group_commit;
 mod insert;
@@ -8,11 +9,9 @@ mod rows;
 pub mod terms;
 mod writer_pool;
 
+pub use batch::{AttachmentContent, InsertError, PreparedStatement, Submission, Writer};
 pub use group_commit::{GROUPED_SUBMISSION_LIMIT, GroupCommit};
-pub use insert::{
-    AttachmentContent, InsertError, PreparedStatement, Submission, Writer, insert_batch,
-    insert_submissions,
-};
+pub use insert::{insert_batch, insert_submissions};
 pub use query::{
     AttachmentRow, Cursor, Lookup, StatementQuery, StoredRow, attachments, get_by_id, query,
 };

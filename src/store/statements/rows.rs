@@ -8,7 +8,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::insert::Submission;
+use super::batch::Submission;
 use super::terms::{array_literal, own_terms};
 use crate::store::text::{storable, storable_json};
 use crate::xapi::StatementIndex;
