@@ -45,11 +45,7 @@ async fn probe(
     pool: &sqlx::PgPool,
     patience: std::time::Duration,
 ) -> Result<HttpResponse, ApiError> {
-    let probe = tokio::time::timeout(
-        patience,
-        sqlx::query_scalar!("select 1 as \"one!\"").fetch_one(pool),
-    )
-    .await;
+    let probe = tokio::time::timeout(patience, crate::store::ping(pool)).await;
     match probe {
         Ok(Ok(_)) => Ok(HttpResponse::Ok().json(Health { status: "ok" })),
         Ok(Err(e)) => {

@@ -21,6 +21,13 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Applies pending migrations; a no-op when the schema is current. Safe to run from several
 /// LRS processes at once (sqlx serialises them with an advisory lock).
+/// A round trip to the database (the health probes).
+pub async fn ping(pool: &PgPool) -> sqlx::Result<i32> {
+    sqlx::query_scalar!("select 1 as \"one!\"")
+        .fetch_one(pool)
+        .await
+}
+
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     MIGRATOR
         .run(pool)

@@ -277,6 +277,17 @@ fn each_layer_imports_only_the_layers_below_it() {
 }
 
 #[test]
+fn http_holds_no_sql() {
+    let with_sql: Vec<String> = sources()
+        .iter()
+        .filter(|s| s.module.first().is_some_and(|m| m == "http"))
+        .filter(|s| s.code.contains("sqlx::query") || s.code.contains("query!("))
+        .map(|s| s.module.join("::"))
+        .collect();
+    assert!(with_sql.is_empty(), "SQL in {with_sql:?}");
+}
+
+#[test]
 fn no_files_import_each_other() {
     let graph = graph();
     // Tarjan's strongly connected components: any with more than one file is a circle.
