@@ -1,40 +1,8 @@
 //! Runtime configuration.
 //!
-//! Every setting comes from a command-line flag or, more commonly, an environment variable:
-//!
-//! | variable | default | meaning |
-//! |---|---|---|
-//! | `LRS_BIND` | `127.0.0.1:8080` | address the HTTP server listens on |
-//! | `DATABASE_URL` | unset | external PostgreSQL; unset = embedded cluster in `LRS_DATA_DIR/pg` |
-//! | `LRS_DATA_DIR` | `./lrs-data` | embedded cluster, its socket and logs |
-//! | `LRS_ADMIN_KEY`, `LRS_ADMIN_SECRET` | unset | bootstrap credential (scope `all` + `admin`) |
-//! | `LRS_LOG` | `info,sqlx::postgres::notice=warn` | `tracing` env-filter directive |
-//! | `LRS_LOG_FORMAT` | `human` | `human` or `json` |
-//! | `LRS_MAX_BODY_BYTES` | 33554432 | largest request body accepted (413 beyond) |
-//! | `LRS_MAX_DOCUMENT_BYTES` | 16777216 | largest State / Profile document (413 beyond) |
-//! | `LRS_DB_POOL_SIZE` | 16 | request connections per LRS process (inserts and background work have their own) |
-//! | `LRS_DB_POOL_MIN` | 2 per CPU, at most the pool size | connections opened and warmed at start, and kept open |
-//! | `LRS_WORKERS` | CPU count | HTTP worker threads |
-//! | `LRS_MAX_STATEMENTS_IN_FLIGHT` | 200 per CPU | statements written at once (further writes wait) |
-//! | `LRS_STATEMENT_WRITERS` | one per CPU | group-commit writers: small POSTs/PUTs waiting together share one transaction |
-//! | `LRS_SHUTDOWN_TIMEOUT_SECS` | 30 | grace period for in-flight requests on SIGTERM |
-//! | `LRS_BODY_TIMEOUT_SECS` | 20 | time a request body may take, plus 1 s per 500 bytes received (408 beyond) |
-//! | `LRS_PG_BIN_DIR` | searched | directory holding `initdb` and `postgres` |
-//! | `LRS_PG_USER` | `postgres`, else `nobody` | OS user running the embedded cluster when the LRS runs as root |
-//! | `LRS_PG_SHARED_BUFFERS` | a quarter of the memory, 128MB to 8GB | `shared_buffers` of the embedded cluster |
-//! | `LRS_ANALYTICS_WORKER` | `true` | run the analytics worker in this process |
-//! | `LRS_ANALYTICS_WORKERS` | 2 | analytics workers in this process (they share the queue by learner) |
-//! | `LRS_ANALYTICS_COURSE_TYPES` | ADL and cmi5 course types | activity types that make an Activity a course |
-//! | `LRS_ANALYTICS_COURSE_EXTENSIONS` | jisc `courseArea` | context extensions naming the course (`key` or `key|subkey`) |
-//! | `LRS_ANALYTICS_SUCCESS_VERBS` | passed, completed | verbs that, on the course activity, mean success |
-//! | `LRS_ANALYTICS_FAILURE_VERBS` | failed | verbs that, on the course activity, mean failure |
-//! | `LRS_ANALYTICS_SESSION_GAP_MINUTES` | 30 | inactivity that ends a session |
-//! | `LRS_ANALYTICS_BATCH_DELAY_MS` | 200 | a worker's pause after a batch that did not fill (freshness against throughput) |
-//! | `LRS_ANALYTICS_RETRAIN_HOURS` | 24 | scheduled retraining interval; 0 turns it off |
-//! | `LRS_ANALYTICS_RETRAIN_MIN_LEARNERS` | 200 | labelled learners needed before the LRS retrains by itself |
-//! | `LRS_ANALYTICS_CUTOFF_WEEK` | 4 | cutoff week of scheduled trainings |
-//! | `LRS_ANALYTICS_AUTO_REPLACE` | `false` | let scheduled retraining replace a model an admin activated |
-//! | `LRS_AUTHORITY_HOMEPAGE` | `http://lrs.localhost` | `account.homePage` of the authority Agent of new credentials |
+//! Every setting comes from a command-line flag or, more commonly, an environment variable.
+//! The clap definitions below are the one list of settings; the README's table shows them, and
+//! `tests/api/settings.rs` checks that it shows exactly these, with their defaults.
 //!
 //! Secrets (`DATABASE_URL`, `LRS_ADMIN_SECRET`) are held in [`SecretString`] so they never reach
 //! a log line or a `Debug` print.

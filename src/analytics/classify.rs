@@ -33,15 +33,18 @@ pub struct ActivityRef {
     pub activity_type: Option<String>,
 }
 
-/// A course outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a learner's enrolment in a course ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Pass,
     Fail,
+    /// Left the course (dropped out) before its end.
     Withdrawn,
 }
 
 impl Outcome {
+    /// The name the outcomes API uses: `pass`, `fail` or `withdrawn`.
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Pass => "pass",

@@ -6,3 +6,4 @@ pub mod analytics;
 pub mod courses;
 pub mod erasure;
 pub mod learners;
+pub mod models;

@@ -4,26 +4,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-/// How an enrolment ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    Pass,
-    Fail,
-    /// Dropped out: no activity after some week, and no final statement.
-    Withdrawn,
-}
-
-impl Outcome {
-    /// The name the outcomes API uses: `pass`, `fail` or `withdrawn`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Pass => "pass",
-            Outcome::Fail => "fail",
-            Outcome::Withdrawn => "withdrawn",
-        }
-    }
-}
+/// How an enrolment ended (a withdrawn learner has no activity after some week, and no final
+/// statement): the analytics' own type.
+pub use crate::analytics::classify::Outcome;
 
 /// One learner's outcome in one course.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -19,4 +19,5 @@ mod process;
 mod resilience;
 mod schemathesis;
 mod security;
+mod settings;
 mod statements;

@@ -3,28 +3,19 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{Page, cutoff_week, distinct_courses, list_response, wants_csv};
-use crate::analytics::model::{Algorithm, TrainedModel};
+use crate::analytics::model::Algorithm;
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::query::QueryParams;
 use crate::http::state::AppState;
-use crate::service::analytics::training::{self, TrainSpec, TrainingError};
+use crate::service::analytics::training::{self, TrainSpec};
+use crate::service::models::{self as service_models, EvaluationView, ModelDetail};
 use crate::store::analytics::activations::{ActivatedBy, Activation};
-use crate::store::analytics::models::{self, EvaluationRow, ModelRow};
-
-impl From<TrainingError> for ApiError {
-    fn from(error: TrainingError) -> ApiError {
-        match error {
-            TrainingError::UnknownCourse(iri) => ApiError::NotFound(format!("no course {iri}")),
-            TrainingError::Database(e) => e.into(),
-            other => ApiError::bad_request(other.to_string()),
-        }
-    }
-}
+use crate::store::analytics::models::{self, ModelRow};
 
 /// A model in the list.
 #[derive(Serialize, Default, utoipa::ToSchema)]
@@ -120,7 +111,7 @@ fn parse_algorithm(name: Option<&str>) -> Result<Option<Algorithm>, ApiError> {
     tag = "analytics",
     security(("basic" = [])),
     request_body = TrainRequest,
-    responses((status = 201, description = "the model (as GET /analytics/models/{id})", body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+    responses((status = 201, description = "the model (as GET /analytics/models/{id})", body = ModelDetail), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 #[post("/models")]
 pub async fn train_model(
@@ -169,63 +160,8 @@ pub async fn train_model(
         )
         .await?;
     }
-    let detail = model_detail(&state, id).await?;
+    let detail = service_models::detail(&state.pool, id).await?;
     Ok(HttpResponse::Created().json(detail))
-}
-
-async fn model_detail(state: &AppState, id: i64) -> Result<Value, ApiError> {
-    let row = models::get(&state.pool, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no model {id}")))?;
-    let trained: TrainedModel =
-        serde_json::from_value(row.model.clone()).map_err(ApiError::internal)?;
-    let features: Vec<Value> = trained
-        .feature_names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let mut feature = json!({
-                "feature": name,
-                "coefficient": trained.coefficients.get(i),
-                "training_mean": trained.means.get(i),
-                "training_std": trained.stds.get(i),
-            });
-            // Boosted trees: the feature's step function on the log-odds.
-            if let Some(shape) = trained.shapes.get(i) {
-                feature["shape"] = json!({"splits": shape.splits, "values": shape.values});
-            }
-            feature
-        })
-        .collect();
-    let evaluations: Vec<Value> = models::evaluations(&state.pool, id)
-        .await?
-        .iter()
-        .map(evaluation_view)
-        .collect();
-    Ok(json!({
-        "id": row.id,
-        "created": row.created,
-        "algorithm": row.algorithm,
-        "cutoff_week": row.cutoff_week,
-        "training_courses": row.training_courses,
-        "active": row.active,
-        "trained_by": row.trained_by,
-        "threshold": trained.threshold,
-        "intercept": trained.intercept,
-        "features": features,
-        "training": row.training,
-        "evaluations": evaluations,
-    }))
-}
-
-fn evaluation_view(row: &EvaluationRow) -> Value {
-    json!({
-        "id": row.id,
-        "created": row.created,
-        "courses": row.courses,
-        "cutoff_week": row.cutoff_week,
-        "metrics": row.metrics,
-    })
 }
 
 /// A model: features with coefficients, training metrics and evaluations.
@@ -233,7 +169,7 @@ fn evaluation_view(row: &EvaluationRow) -> Value {
     tag = "analytics",
     security(("basic" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody))
+    responses((status = 200, body = ModelDetail), (status = 404, body = ErrorBody))
 )]
 #[get("/models/{id}")]
 pub async fn get_model(
@@ -242,7 +178,7 @@ pub async fn get_model(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
-    Ok(HttpResponse::Ok().json(model_detail(&state, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(service_models::detail(&state.pool, id.into_inner()).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -261,7 +197,7 @@ pub struct EvaluateRequest {
     security(("basic" = [])),
     params(("id" = i64, Path)),
     request_body = EvaluateRequest,
-    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+    responses((status = 201, body = EvaluationView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 #[post("/models/{id}/evaluations")]
 pub async fn evaluate_model(
@@ -281,7 +217,7 @@ pub async fn evaluate_model(
     let evaluation = training::evaluate(&state.pool, id, &courses, cutoff)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no model {id}")))?;
-    Ok(HttpResponse::Created().json(evaluation_view(&evaluation)))
+    Ok(HttpResponse::Created().json(EvaluationView::from(&evaluation)))
 }
 
 /// An activation through the API: a person's choice, which the scheduled retraining keeps

@@ -118,21 +118,7 @@ pub async fn post_statements(
     tag = "xapi",
     security(("basic" = [])),
     params(
-        ("statementId" = Option<Uuid>, Query),
-        ("voidedStatementId" = Option<Uuid>, Query),
-        ("agent" = Option<String>, Query, description = "an Agent or Group, as JSON"),
-        ("verb" = Option<String>, Query, description = "verb IRI"),
-        ("activity" = Option<String>, Query, description = "activity IRI"),
-        ("registration" = Option<Uuid>, Query),
-        ("related_activities" = Option<bool>, Query),
-        ("related_agents" = Option<bool>, Query),
-        ("since" = Option<String>, Query, description = "stored after this instant"),
-        ("until" = Option<String>, Query, description = "stored at or before this instant"),
-        ("limit" = Option<u32>, Query, description = "page size; 0 = the maximum (1000); default 100"),
-        ("format" = Option<String>, Query, description = "exact (default), ids or canonical"),
-        ("attachments" = Option<bool>, Query),
-        ("ascending" = Option<bool>, Query),
-        ("more" = Option<String>, Query, description = "the token of a more link"),
+        read::StatementParams,
         ("X-Experience-API-Version" = String, Header, description = "1.0.0 to 1.0.3, or 2.0.0")
     ),
     responses(

@@ -17,23 +17,56 @@ use crate::xapi::{
     substitute_definitions,
 };
 
-pub const PARAMETERS: &[&str] = &[
-    "statementId",
-    "voidedStatementId",
-    "agent",
-    "verb",
-    "activity",
-    "registration",
-    "related_activities",
-    "related_agents",
-    "since",
-    "until",
-    "limit",
-    "format",
-    "attachments",
-    "ascending",
-    "more",
-];
+/// The parameters of a statement query (Communication 2.1.3), as the OpenAPI document lists
+/// them; [`StatementParams::NAMES`] is the list this resource accepts, checked equal to it.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(non_snake_case, dead_code)]
+pub struct StatementParams {
+    statementId: Option<Uuid>,
+    voidedStatementId: Option<Uuid>,
+    /// an Agent or Group, as JSON
+    agent: Option<String>,
+    /// verb IRI
+    verb: Option<String>,
+    /// activity IRI
+    activity: Option<String>,
+    registration: Option<Uuid>,
+    related_activities: Option<bool>,
+    related_agents: Option<bool>,
+    /// stored after this instant
+    since: Option<String>,
+    /// stored at or before this instant
+    until: Option<String>,
+    /// page size; 0 = the maximum (1000); default 100
+    limit: Option<u32>,
+    /// exact (default), ids or canonical
+    format: Option<String>,
+    attachments: Option<bool>,
+    ascending: Option<bool>,
+    /// the token of a more link
+    more: Option<String>,
+}
+
+impl StatementParams {
+    pub const NAMES: &[&str] = &[
+        "statementId",
+        "voidedStatementId",
+        "agent",
+        "verb",
+        "activity",
+        "registration",
+        "related_activities",
+        "related_agents",
+        "since",
+        "until",
+        "limit",
+        "format",
+        "attachments",
+        "ascending",
+        "more",
+    ];
+}
 
 /// What a GET needs beyond its parameters.
 pub struct ReadContext<'a> {
@@ -45,7 +78,7 @@ pub struct ReadContext<'a> {
 
 pub async fn get(ctx: &ReadContext<'_>, req: &HttpRequest) -> Result<HttpResponse, ApiError> {
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(PARAMETERS)?;
+    params.allow_only(StatementParams::NAMES)?;
     if let Some(more) = params.get("more") {
         if params.names().count() > 1 {
             return Err(ApiError::invalid(
@@ -308,4 +341,18 @@ pub fn accept_languages(req: &HttpRequest) -> Vec<String> {
         .collect();
     entries.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     entries.into_iter().map(|(_, _, tag)| tag).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StatementParams;
+
+    #[test]
+    fn the_accepted_parameters_are_the_documented_ones() {
+        let documented: Vec<String> = <StatementParams as utoipa::IntoParams>::into_params(|| None)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(documented, StatementParams::NAMES);
+    }
 }

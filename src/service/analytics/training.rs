@@ -27,6 +27,16 @@ pub enum TrainingError {
     Database(#[from] sqlx::Error),
 }
 
+impl From<TrainingError> for ApiError {
+    fn from(error: TrainingError) -> ApiError {
+        match error {
+            TrainingError::UnknownCourse(iri) => ApiError::NotFound(format!("no course {iri}")),
+            TrainingError::Database(e) => e.into(),
+            other => ApiError::bad_request(other.to_string()),
+        }
+    }
+}
+
 /// The latest course week a cutoff can name (ten years): the API refuses later ones, which
 /// could only be typing mistakes and whose dates would overflow.
 pub const MAX_CUTOFF_WEEK: u32 = 520;

@@ -172,4 +172,13 @@ pub(crate) mod tests {
     pub fn query(text: &str) -> ListQuery {
         serde_urlencoded::from_str(text).expect("a list query")
     }
+
+    #[test]
+    fn the_accepted_parameters_are_the_documented_ones() {
+        let documented: Vec<String> = <ListQuery as utoipa::IntoParams>::into_params(|| None)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(documented, ListQuery::NAMES);
+    }
 }
