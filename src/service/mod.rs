@@ -7,3 +7,4 @@ pub mod courses;
 pub mod erasure;
 pub mod learners;
 pub mod models;
+pub mod trail;

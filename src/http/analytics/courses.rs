@@ -1,8 +1,6 @@
 //! Courses: list, detail, weekly series, activity heatmap, settings.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::{Page, course_param, list_response, wants_csv};
 use crate::auth::Access;
@@ -10,8 +8,7 @@ use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::query::QueryParams;
 use crate::http::state::AppState;
-use crate::service::courses::CourseView;
-use crate::store::analytics::reports;
+use crate::service::courses::{self, CourseView, HeatCell, WeekView};
 
 /// Courses the LRS has seen, with learners, statements, recent activity and high-risk count.
 #[utoipa::path(
@@ -33,20 +30,8 @@ pub async fn list_courses(
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["limit", "cursor", "format"])?;
-    let limit = params.page_size("limit", 100, 1000)? as i64;
-    let after = match params.get("cursor") {
-        Some(c) => c
-            .parse::<i64>()
-            .map_err(|_| ApiError::invalid("cursor", "not a cursor of this list"))?,
-        None => 0,
-    };
-    let rows = reports::courses(&state.pool, after, limit + 1).await?;
-    let next = (rows.len() as i64 > limit).then(|| rows[limit as usize - 1].id.to_string());
-    let views: Vec<CourseView> = rows
-        .into_iter()
-        .take(limit as usize)
-        .map(CourseView::from)
-        .collect();
+    let limit = params.page_size("limit", 100, courses::MAX_COURSES_PAGE)?;
+    let (views, next) = courses::list(&state.pool, params.get("cursor"), limit).await?;
     list_response(&views, wants_csv(&req, &params)?, next)
 }
 
@@ -55,7 +40,7 @@ pub async fn list_courses(
     tag = "analytics",
     security(("basic" = [])),
     params(("course" = String, Query, description = "the course IRI")),
-    responses((status = 200, body = crate::service::courses::CourseDetail), (status = 404, body = ErrorBody))
+    responses((status = 200, body = courses::CourseDetail), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/detail")]
 pub async fn course_detail(
@@ -67,21 +52,8 @@ pub async fn course_detail(
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["course"])?;
     let course = course_param(&state, &params).await?;
-    let detail = crate::service::courses::detail(&state.pool, course.id).await?;
+    let detail = courses::detail(&state.pool, course.id).await?;
     Ok(HttpResponse::Ok().json(detail))
-}
-
-/// One course week.
-#[derive(Serialize, Default, utoipa::ToSchema)]
-pub struct WeekView {
-    week: i32,
-    week_start: NaiveDate,
-    statements: i64,
-    time_on_task_hours: f64,
-    /// Learners with at least one statement in the week.
-    active_learners: i64,
-    /// Learners whose first statement falls in the week.
-    new_learners: i64,
 }
 
 /// Statements, time on task, active and new learners per course week.
@@ -101,32 +73,8 @@ pub async fn course_weekly(
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["course", "format"])?;
     let course = course_param(&state, &params).await?;
-    let Some(start) = course.start else {
-        return list_response::<WeekView>(&[], wants_csv(&req, &params)?, None);
-    };
-    let rows = reports::weekly(&state.pool, course.id, start).await?;
-    let views: Vec<WeekView> = rows
-        .into_iter()
-        .map(|w| WeekView {
-            week: w.week,
-            week_start: start + chrono::Duration::days(7 * i64::from(w.week - 1)),
-            statements: w.statements,
-            time_on_task_hours: (w.time_secs / 36.0).round() / 100.0,
-            active_learners: w.active_learners,
-            new_learners: w.new_learners,
-        })
-        .collect();
+    let views = courses::weekly(&state.pool, &course).await?;
     list_response(&views, wants_csv(&req, &params)?, None)
-}
-
-/// One cell of the activity x week heatmap.
-#[derive(Serialize, Default, utoipa::ToSchema)]
-pub struct HeatCell {
-    activity: String,
-    activity_name: Option<String>,
-    activity_type: Option<String>,
-    week: i32,
-    accesses: i64,
 }
 
 /// Accesses per activity and course week (cells without accesses are omitted).
@@ -146,19 +94,6 @@ pub async fn course_heatmap(
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&["course", "format"])?;
     let course = course_param(&state, &params).await?;
-    let Some(start) = course.start else {
-        return list_response::<HeatCell>(&[], wants_csv(&req, &params)?, None);
-    };
-    let cells: Vec<HeatCell> = reports::heatmap(&state.pool, course.id, start)
-        .await?
-        .into_iter()
-        .map(|h| HeatCell {
-            activity: h.activity_id,
-            activity_name: h.name,
-            activity_type: h.activity_type,
-            week: h.week,
-            accesses: h.accesses,
-        })
-        .collect();
+    let cells = courses::heatmap(&state.pool, &course).await?;
     list_response(&cells, wants_csv(&req, &params)?, None)
 }

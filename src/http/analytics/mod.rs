@@ -112,12 +112,12 @@ list_rows!(
     history::ActivationView,
     enrolments::EnrolmentView,
     crate::service::courses::CourseView,
-    courses::WeekView,
-    courses::HeatCell,
+    crate::service::courses::WeekView,
+    crate::service::courses::HeatCell,
     crate::service::learners::LearnerView,
     models::ModelSummary,
-    trail::TrailDayView,
-    trail::TrailStatement
+    crate::service::trail::TrailDayView,
+    crate::service::trail::TrailStatement
 );
 
 /// Rows as CSV (header from the field names) or as `{"items": [...], "next": ...}`.

@@ -7,5 +7,6 @@ pub mod drain;
 pub mod rebuild;
 pub mod retrain;
 pub mod scoring;
+pub mod status;
 pub mod training;
 pub mod verify;
