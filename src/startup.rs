@@ -16,8 +16,9 @@ use crate::config::Config;
 use crate::database::Database;
 use crate::embedded::Ownership;
 use crate::http::error::ApiError;
-use crate::http::state::{AppState, WriteGate};
+use crate::http::state::AppState;
 use crate::http::{self, version};
+use crate::service::statements::{Ingest, WriteGate};
 
 /// A bound, not yet running, HTTP server.
 pub struct Application {
@@ -65,16 +66,18 @@ impl Application {
         background.extend(writers);
         let state = web::Data::new(AppState {
             pool,
-            statement_pool,
             authenticator,
             max_body_bytes: config.max_body_bytes,
             body_timeout: std::time::Duration::from_secs(config.body_timeout_secs),
             max_document_bytes: config.max_document_bytes,
             authority_homepage: config.authority_homepage.clone(),
-            clock: Default::default(),
             version_memory: crate::http::state::version_memory(),
-            write_gate: WriteGate::new(config.statements_in_flight()),
-            group_commit,
+            ingest: Ingest {
+                statement_pool,
+                clock: Default::default(),
+                write_gate: WriteGate::new(config.statements_in_flight()),
+                group_commit,
+            },
             analytics: config.analytics(),
             bootstrap_key: config.admin_key.clone(),
         });

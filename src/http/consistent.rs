@@ -21,7 +21,7 @@ pub async fn consistent_through(
         .starts_with("/xapi/statements")
         .then(|| {
             req.app_data::<web::Data<AppState>>()
-                .map(|s| s.clock.clone())
+                .map(|s| s.ingest.clock.clone())
         })
         .flatten();
     let mut response = next.call(req).await?;

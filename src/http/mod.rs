@@ -9,7 +9,6 @@ mod analytics;
 pub mod auth;
 mod authenticate;
 mod body_deadline;
-pub mod clock;
 pub mod connection;
 mod consistent;
 mod cors;

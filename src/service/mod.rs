@@ -7,4 +7,5 @@ pub mod courses;
 pub mod erasure;
 pub mod learners;
 pub mod models;
+pub mod statements;
 pub mod trail;

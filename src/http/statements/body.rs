@@ -8,20 +8,7 @@ use serde_json::Value;
 use sha2::Digest;
 
 use crate::http::error::ApiError;
-
-/// One attachment part of a multipart request.
-pub struct AttachmentPart {
-    /// `X-Experience-API-Hash`, lowercased.
-    pub sha2: String,
-    pub content_type: String,
-    pub content: Bytes,
-}
-
-/// The statements of a request and the attachment data that came with them.
-pub struct Incoming {
-    pub statements: Value,
-    pub parts: Vec<AttachmentPart>,
-}
+use crate::service::statements::{AttachmentPart, Incoming};
 
 /// The media type of a Content-Type header, lowercased, without parameters.
 pub fn media_type(content_type: Option<&str>) -> String {

@@ -6,7 +6,6 @@ mod body;
 mod cursor;
 mod read;
 mod response;
-mod write;
 
 use actix_web::http::header;
 use actix_web::web::Bytes;
@@ -19,6 +18,7 @@ use super::query::QueryParams;
 use super::state::AppState;
 use super::version::Version;
 use crate::auth::Access;
+use crate::service::statements;
 
 pub use read::accept_languages;
 pub use response::http_date;
@@ -65,12 +65,12 @@ pub async fn put_statement(
         .uuid("statementId")?
         .ok_or_else(|| ApiError::invalid("statementId", "this parameter is required"))?;
     let incoming = body::read(content_type(&req), body).await?;
-    write::store(
-        &state,
+    statements::store(
+        &state.ingest,
         principal,
         version,
         incoming,
-        write::Shape::Single(id),
+        statements::Shape::Single(id),
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -104,7 +104,14 @@ pub async fn post_statements(
     let params = QueryParams::parse(req.query_string())?;
     params.allow_only(&[])?;
     let incoming = body::read(content_type(&req), body).await?;
-    let ids = write::store(&state, principal, version, incoming, write::Shape::Batch).await?;
+    let ids = statements::store(
+        &state.ingest,
+        principal,
+        version,
+        incoming,
+        statements::Shape::Batch,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(ids))
 }
 

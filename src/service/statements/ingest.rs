@@ -7,10 +7,11 @@ use std::collections::HashSet;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::body::{AttachmentPart, Incoming};
+use bytes::Bytes;
+
+use super::Ingest;
 use crate::auth::{Principal, Scope};
-use crate::http::error::ApiError;
-use crate::http::state::AppState;
+use crate::error::ApiError;
 use crate::store::statements::{
     AttachmentContent, GROUPED_SUBMISSION_LIMIT, InsertError, PreparedStatement, Writer,
     insert_batch,
@@ -19,6 +20,20 @@ use crate::xapi::{
     PrepareContext, SIGNATURE_USAGE_TYPE, ValidationError, XapiVersion, index_statement,
     prepare_for_storage, validate_statement, verify_signature,
 };
+
+/// One attachment part of a multipart request.
+pub struct AttachmentPart {
+    /// `X-Experience-API-Hash`, lowercased.
+    pub sha2: String,
+    pub content_type: String,
+    pub content: Bytes,
+}
+
+/// The statements of a request and the attachment data that came with them.
+pub struct Incoming {
+    pub statements: Value,
+    pub parts: Vec<AttachmentPart>,
+}
 
 /// Where the statements of a request came from.
 pub enum Shape {
@@ -30,7 +45,7 @@ pub enum Shape {
 
 /// Validates and stores the statements of a request; returns their ids in request order.
 pub async fn store(
-    state: &AppState,
+    state: &Ingest,
     principal: &Principal,
     version: XapiVersion,
     incoming: Incoming,
