@@ -3,7 +3,6 @@
 //! <https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#21-statement-resource>
 
 mod body;
-mod cursor;
 mod read;
 mod response;
 
@@ -142,11 +141,11 @@ pub async fn get_statements(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let principal = auth.require(Access::StatementsRead)?;
-    let ctx = read::ReadContext {
+    let reader = crate::service::statements::query::Reader {
         pool: &state.pool,
         principal,
         version,
         accept_language: accept_languages(&req),
     };
-    read::get(&ctx, &req).await
+    read::get(&reader, &req).await
 }

@@ -1,15 +1,18 @@
-//! Storing statements (the ingest pipeline that PUT and POST share) and what it needs at run
-//! time: the `stored` clock behind Consistent-Through, the write budget, the writers' pool and
+//! Storing statements (the ingest pipeline that PUT and POST share), querying them
+//! (`query`, with the `more` token of its pages), and what storing needs at run time: the `stored` clock behind Consistent-Through, the write budget, the writers' pool and
 //! group commit. docs/PERFORMANCE.md says why each of these exists.
 
 mod clock;
 mod ingest;
+mod more;
+pub mod query;
 mod write_gate;
 
 use sqlx::PgPool;
 
 pub use clock::{StoredClock, StoredTicket};
 pub use ingest::{AttachmentPart, Incoming, Shape, store};
+pub use more::{DEFAULT_PAGE, MAX_PAGE, MoreToken};
 pub use write_gate::WriteGate;
 
 use crate::store::statements::GroupCommit;

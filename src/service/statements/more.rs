@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::http::error::ApiError;
+use crate::error::ApiError;
 use crate::store::statements::Cursor;
 use crate::xapi::Format;
 
