@@ -50,7 +50,33 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(paths);
     ErrorResponses.modify(&mut doc);
+    MetricDescriptions.modify(&mut doc);
     doc
+}
+
+/// The learner list's metric columns described from their one definition
+/// (`analytics::metrics`).
+struct MetricDescriptions;
+
+impl Modify for MetricDescriptions {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, Schema};
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let Some(RefOr::T(Schema::Object(view))) = components.schemas.get_mut("LearnerView") else {
+            return;
+        };
+        for metric in crate::analytics::metrics::LEARNER_METRICS {
+            if let Some(RefOr::T(Schema::Object(property))) = view.properties.get_mut(metric.column)
+            {
+                property.description = Some(format!(
+                    "{} ({}): {}",
+                    metric.name, metric.unit, metric.description
+                ));
+            }
+        }
+    }
 }
 
 /// The error answers any operation can give, added to every operation that does not document

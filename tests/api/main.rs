@@ -14,6 +14,7 @@ mod erasure;
 mod errors;
 mod health;
 mod helpers;
+mod metrics_doc;
 mod openapi;
 mod process;
 mod resilience;

@@ -6,6 +6,8 @@ use serde::Serialize;
 
 use crate::store::analytics::learners::LearnerListRow;
 
+// The metrics' columns are those of `analytics::metrics::LEARNER_METRICS`, in its order, and
+// the OpenAPI document describes them from it.
 /// A learner in a course: engagement metrics, outcome and risk. Column names are stable.
 #[derive(Serialize, Default, utoipa::ToSchema, Clone)]
 pub struct LearnerView {
@@ -18,7 +20,6 @@ pub struct LearnerView {
     pub sessions: i64,
     pub time_on_task_hours: f64,
     pub distinct_activities: i64,
-    /// Distinct activities touched / activities of the course (0..1).
     pub coverage: f64,
     pub completions: i64,
     pub successes: i64,
@@ -30,7 +31,6 @@ pub struct LearnerView {
     #[serde(serialize_with = "instant")]
     pub last_activity: Option<DateTime<Utc>>,
     pub days_since_last_activity: Option<f64>,
-    /// Standard deviation, in days, of the gaps between active days (lower = more regular).
     pub regularity_days: Option<f64>,
     /// pass, fail or withdrawn, when known.
     pub outcome: Option<String>,
@@ -139,5 +139,28 @@ pub fn instant<S: serde::Serializer>(
             serializer.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
         }
         None => serializer.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LearnerView;
+    use crate::analytics::metrics::LEARNER_METRICS;
+
+    #[test]
+    fn the_metric_columns_are_the_catalogs_in_its_order() {
+        let view = serde_json::to_value(LearnerView::default()).expect("a view");
+        let columns: Vec<&str> = view
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let first = columns
+            .iter()
+            .position(|c| *c == LEARNER_METRICS[0].column)
+            .expect("the first metric");
+        let metrics: Vec<&str> = LEARNER_METRICS.iter().map(|m| m.column).collect();
+        assert_eq!(columns[first..first + metrics.len()], metrics[..]);
     }
 }
