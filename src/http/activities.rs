@@ -35,7 +35,7 @@ pub async fn get_activity(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::DefinitionsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["activityId"])?;
+    params.allow_only(documented_query!(__path_get_activity))?;
     let id = params.required("activityId")?;
     params.iri("activityId")?;
     let mut activity = Map::new();

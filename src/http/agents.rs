@@ -36,7 +36,7 @@ pub async fn get_agent(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::DefinitionsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["agent"])?;
+    params.allow_only(documented_query!(__path_get_agent))?;
     let agent = parse_agent_param(params.required("agent")?, version)
         .map_err(|e| ApiError::invalid(e.path, e.message))?;
     if agent.get("objectType").and_then(Value::as_str) == Some("Group") {

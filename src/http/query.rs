@@ -52,15 +52,9 @@ impl QueryParams {
     }
 
     /// The parameters named in `typed` as a typed struct (its fields are `Option<String>`s,
-    /// checked by the service that takes it), after refusing any parameter that is neither
-    /// one of them nor one of `also` (which the handler reads itself).
-    pub fn typed<T: serde::de::DeserializeOwned>(
-        &self,
-        also: &[&str],
-        typed: &[&str],
-    ) -> Result<T, ApiError> {
-        let allowed: Vec<&str> = also.iter().chain(typed).copied().collect();
-        self.allow_only(&allowed)?;
+    /// checked by the service that takes it). The others are left to the handler, which has
+    /// refused unknown ones first (`allow_only`).
+    pub fn typed<T: serde::de::DeserializeOwned>(&self, typed: &[&str]) -> Result<T, ApiError> {
         let mut query = form_urlencoded::Serializer::new(String::new());
         for (name, value) in self
             .pairs
@@ -151,6 +145,22 @@ impl QueryParams {
     }
 }
 
+/// The names of an operation's query parameters (see `documented_query!`). They are kept for
+/// the life of the process: one short list per operation.
+pub fn query_names(operation: utoipa::openapi::path::Operation) -> Vec<&'static str> {
+    operation
+        .parameters
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| match p {
+            utoipa::openapi::RefOr::T(p) => Some(p),
+            utoipa::openapi::RefOr::Ref(_) => None,
+        })
+        .filter(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Query)
+        .map(|p| &*Box::leak(p.name.into_boxed_str()))
+        .collect()
+}
+
 /// UUIDs in the canonical 8-4-4-4-12 form only, any case.
 pub fn parse_uuid(name: &str, value: &str) -> Result<Uuid, ApiError> {
     let canonical = value.len() == 36 && value.as_bytes().get(8) == Some(&b'-');
@@ -163,6 +173,34 @@ pub fn parse_uuid(name: &str, value: &str) -> Result<Uuid, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_operations_query_parameters_are_its_accepted_names() {
+        use utoipa::openapi::path::{OperationBuilder, ParameterBuilder, ParameterIn};
+        let operation = OperationBuilder::new()
+            .parameter(
+                ParameterBuilder::new()
+                    .name("course")
+                    .parameter_in(ParameterIn::Query),
+            )
+            .parameter(
+                ParameterBuilder::new()
+                    .name("id")
+                    .parameter_in(ParameterIn::Path),
+            )
+            .parameter(
+                ParameterBuilder::new()
+                    .name("X-Experience-API-Version")
+                    .parameter_in(ParameterIn::Header),
+            )
+            .parameter(
+                ParameterBuilder::new()
+                    .name("format")
+                    .parameter_in(ParameterIn::Query),
+            )
+            .build();
+        assert_eq!(query_names(operation), ["course", "format"]);
+    }
 
     #[test]
     fn names_are_case_sensitive_and_unknown_ones_are_named() {

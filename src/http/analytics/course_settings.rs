@@ -93,7 +93,7 @@ pub async fn put_course_settings(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsWrite)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["course"])?;
+    params.allow_only(documented_query!(__path_put_course_settings))?;
     let iri = super::new_course_param(&params)?;
     let request = body.into_inner();
     let deadlines = request.deadlines.as_deref().map(deadlines).transpose()?;
@@ -145,7 +145,7 @@ pub async fn get_course_settings(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["course"])?;
+    params.allow_only(documented_query!(__path_get_course_settings))?;
     let course = super::course_param(&state, &params).await?;
     Ok(HttpResponse::Ok().json(detail(&state.pool, course.id).await?))
 }

@@ -29,7 +29,7 @@ pub async fn list_courses(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["limit", "cursor", "format"])?;
+    params.allow_only(documented_query!(__path_list_courses))?;
     let limit = params.page_size("limit", 100, courses::MAX_COURSES_PAGE)?;
     let (views, next) = courses::list(&state.pool, params.get("cursor"), limit).await?;
     list_response(&views, wants_csv(&req, &params)?, next)
@@ -50,7 +50,7 @@ pub async fn course_detail(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["course"])?;
+    params.allow_only(documented_query!(__path_course_detail))?;
     let course = course_param(&state, &params).await?;
     let detail = courses::detail(&state.pool, course.id).await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -71,7 +71,7 @@ pub async fn course_weekly(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["course", "format"])?;
+    params.allow_only(documented_query!(__path_course_weekly))?;
     let course = course_param(&state, &params).await?;
     let views = courses::weekly(&state.pool, &course).await?;
     list_response(&views, wants_csv(&req, &params)?, None)
@@ -92,7 +92,7 @@ pub async fn course_heatmap(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["course", "format"])?;
+    params.allow_only(documented_query!(__path_course_heatmap))?;
     let course = course_param(&state, &params).await?;
     let cells = courses::heatmap(&state.pool, &course).await?;
     list_response(&cells, wants_csv(&req, &params)?, None)

@@ -84,7 +84,7 @@ pub async fn upload_enrolments(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsWrite)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["course"])?;
+    params.allow_only(documented_query!(__path_upload_enrolments))?;
     let iri = super::new_course_param(&params)?;
     let rows = match super::body_media_type(&req).as_str() {
         "application/json" => {
@@ -237,7 +237,7 @@ pub async fn course_enrolments(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["course", "format"])?;
+    params.allow_only(documented_query!(__path_course_enrolments))?;
     let course = course_param(&state, &params).await?;
     let rows: Vec<EnrolmentView> = enrolments::list(&state.pool, course.id)
         .await?

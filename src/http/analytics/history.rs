@@ -57,7 +57,7 @@ pub async fn model_history(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["format"])?;
+    params.allow_only(documented_query!(__path_model_history))?;
     let rows: Vec<ActivationView> = activations::history(&state.pool)
         .await?
         .into_iter()

@@ -34,7 +34,8 @@ pub async fn course_learners(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    let query: ListQuery = params.typed(&["course", "format"], ListQuery::NAMES)?;
+    params.allow_only(documented_query!(__path_course_learners))?;
+    let query: ListQuery = params.typed(ListQuery::NAMES)?;
     let course = course_param(&state, &params).await?;
     let csv = wants_csv(&req, &params)?;
     let (page, next) = learners::course_learners(&state.pool, &course, &query).await?;
@@ -59,7 +60,7 @@ pub async fn learner_courses(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["learner", "format"])?;
+    params.allow_only(documented_query!(__path_learner_courses))?;
     let (ifi, _) = learner_ifi(params.required("learner")?)?;
     let learner = reports::learner_id(&state.pool, &ifi)
         .await?

@@ -61,7 +61,7 @@ pub async fn list_models(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["format"])?;
+    params.allow_only(documented_query!(__path_list_models))?;
     let rows = models::list(&state.pool).await?;
     let summaries: Vec<ModelSummary> = rows.iter().map(ModelSummary::from).collect();
     list_response(&summaries, wants_csv(&req, &params)?, None)

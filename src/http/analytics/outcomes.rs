@@ -58,7 +58,7 @@ pub async fn upload_outcomes(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsWrite)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["course", "enrol"])?;
+    params.allow_only(documented_query!(__path_upload_outcomes))?;
     let course = course_param(&state, &params).await?;
     let enrol = params.bool("enrol")?.unwrap_or(false);
     let raw: Vec<(String, String)> = match super::body_media_type(&req).as_str() {

@@ -24,6 +24,7 @@ pub async fn analytics_status(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
-    QueryParams::parse(req.query_string())?.allow_only(&[])?;
+    QueryParams::parse(req.query_string())?
+        .allow_only(documented_query!(__path_analytics_status))?;
     Ok(HttpResponse::Ok().json(status::status(&state.pool).await?))
 }

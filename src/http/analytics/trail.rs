@@ -44,7 +44,7 @@ pub async fn learner_trail(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["course", "learner", "granularity", "format"])?;
+    params.allow_only(documented_query!(__path_learner_trail))?;
     let granularity = trail::Granularity::parse(params.get("granularity"))?;
     let (course, learner) = learner_in_course(&state, &params).await?;
     let days = trail::days(&state.pool, &course, learner, granularity).await?;
@@ -74,9 +74,7 @@ pub async fn learner_statements(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&[
-        "course", "learner", "day", "since", "until", "limit", "cursor", "format",
-    ])?;
+    params.allow_only(documented_query!(__path_learner_statements))?;
     let limit = params.page_size("limit", 1000, trail::MAX_STATEMENTS_PAGE)?;
     let (course, learner) = learner_in_course(&state, &params).await?;
     let version = crate::xapi::XapiVersion::V2_0(0);

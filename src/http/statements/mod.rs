@@ -59,7 +59,7 @@ pub async fn put_statement(
 ) -> Result<HttpResponse, ApiError> {
     let principal = auth.require(Access::StatementsWrite)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&["statementId"])?;
+    params.allow_only(documented_query!(__path_put_statement))?;
     let id: Uuid = params
         .uuid("statementId")?
         .ok_or_else(|| ApiError::invalid("statementId", "this parameter is required"))?;
@@ -101,7 +101,7 @@ pub async fn post_statements(
 ) -> Result<HttpResponse, ApiError> {
     let principal = auth.require(Access::StatementsWrite)?;
     let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(&[])?;
+    params.allow_only(documented_query!(__path_post_statements))?;
     let incoming = body::read(content_type(&req), body).await?;
     let ids = statements::store(
         &state.ingest,
