@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use super::learners::LearnerListRow;
+use super::learners::{LearnerListRow, learner_rows};
 
 /// Which page: the list's parameters, the filters as SQL can apply them, and where the
 /// previous page ended.
@@ -63,23 +63,10 @@ pub async fn course_learners_page(
 /// 000010).
 async fn by_risk(pool: &PgPool, page: &PageQuery<'_>) -> sqlx::Result<Vec<LearnerListRow>> {
     let (key, ifi) = page.signed_after();
-    sqlx::query_as!(
-        LearnerListRow,
-        r#"
-        select lc.course_id, lc.learner_id, lc.learner_ifi as ifi, lc.learner_name as name, lc.statements, lc.active_days, lc.sessions,
-               lc.time_secs, lc.completions, lc.successes, lc.failures, lc.attempts, lc.score_sum,
-               lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
-               coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
-               lc.risk_probability, lc.risk_band,
-               lc.risk_factor_1 as factor_1, lc.risk_factor_1_contribution as factor_1_contribution,
-               lc.risk_factor_1_explanation as factor_1_explanation,
-               lc.risk_factor_2 as factor_2, lc.risk_factor_2_contribution as factor_2_contribution,
-               lc.risk_factor_2_explanation as factor_2_explanation,
-               lc.risk_factor_3 as factor_3, lc.risk_factor_3_contribution as factor_3_contribution,
-               lc.risk_factor_3_explanation as factor_3_explanation,
-               lc.risk_model_id, lc.risk_updated,
-               coalesce(lc.risk_probability, -1) as sort_key
-        from learner_courses lc
+    learner_rows!(
+        "",
+        "coalesce(lc.risk_probability, -1)",
+        r#"from learner_courses lc
         where lc.course_id = $1
           and (-coalesce(lc.risk_probability, -1), lc.learner_ifi collate "C") > ($2::float8, $3::text)
           and ($4::text is null or lc.risk_band = $4)
@@ -88,8 +75,7 @@ async fn by_risk(pool: &PgPool, page: &PageQuery<'_>) -> sqlx::Result<Vec<Learne
           and ($6::float8 is null or lc.risk_probability >= $6)
           and ($7::timestamptz is null or lc.last_ts is null or lc.last_ts <= $7)
         order by -coalesce(lc.risk_probability, -1), lc.learner_ifi collate "C"
-        limit $8
-        "#,
+        limit $8"#,
         page.course_id,
         key,
         ifi,
@@ -110,10 +96,8 @@ async fn by_key(pool: &PgPool, page: &PageQuery<'_>) -> sqlx::Result<Vec<Learner
     let (key, ifi) = page.signed_after();
     // The key expressions are `Sort::key`'s: a missing risk is -1 and a missing last activity
     // the smallest float, coverage is clamped to 1, instants are in microseconds.
-    sqlx::query_as!(
-        LearnerListRow,
-        r#"
-        with keyed as (
+    learner_rows!(
+        r#"with keyed as (
             select learner_id, learner_ifi,
                    case $2::text
                        when 'risk' then coalesce(risk_probability, -1)
@@ -141,23 +125,11 @@ async fn by_key(pool: &PgPool, page: &PageQuery<'_>) -> sqlx::Result<Vec<Learner
             order by $4::float8 * sort_key, learner_ifi collate "C"
             limit $11
         )
-        select lc.course_id, lc.learner_id, lc.learner_ifi as ifi, lc.learner_name as name, lc.statements, lc.active_days, lc.sessions,
-               lc.time_secs, lc.completions, lc.successes, lc.failures, lc.attempts, lc.score_sum,
-               lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
-               coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
-               lc.risk_probability, lc.risk_band,
-               lc.risk_factor_1 as factor_1, lc.risk_factor_1_contribution as factor_1_contribution,
-               lc.risk_factor_1_explanation as factor_1_explanation,
-               lc.risk_factor_2 as factor_2, lc.risk_factor_2_contribution as factor_2_contribution,
-               lc.risk_factor_2_explanation as factor_2_explanation,
-               lc.risk_factor_3 as factor_3, lc.risk_factor_3_contribution as factor_3_contribution,
-               lc.risk_factor_3_explanation as factor_3_explanation,
-               lc.risk_model_id, lc.risk_updated,
-               page.sort_key
-        from page
-        join learner_courses lc on lc.course_id = $1 and lc.learner_id = page.learner_id
-        order by $4::float8 * page.sort_key, page.learner_ifi collate "C"
         "#,
+        "page.sort_key",
+        r#"from page
+        join learner_courses lc on lc.course_id = $1 and lc.learner_id = page.learner_id
+        order by $4::float8 * page.sort_key, page.learner_ifi collate "C""#,
         page.course_id,
         page.sort,
         page.activities,

@@ -79,28 +79,44 @@ impl LearnerListRow {
     }
 }
 
+/// A query of learner rows (`LearnerListRow`): `$before` (a `WITH`, or ""), the list's
+/// columns, `$sort_key` as `sort_key`, then `$after` (`FROM` and the rest). Every query that
+/// reads learner rows goes through it, so the column list is written once; it is a macro
+/// because `query_as!` checks its SQL at compile time and so takes only literals.
+macro_rules! learner_rows {
+    ($before:tt, $sort_key:tt, $after:tt, $($arg:expr),* $(,)?) => {
+        sqlx::query_as!(
+            $crate::store::analytics::learners::LearnerListRow,
+            $before + "
+            select lc.course_id, lc.learner_id, lc.learner_ifi as ifi, lc.learner_name as name, lc.statements, lc.active_days, lc.sessions,
+                   lc.time_secs, lc.completions, lc.successes, lc.failures, lc.attempts, lc.score_sum,
+                   lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
+                   coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
+                   lc.risk_probability, lc.risk_band,
+                   lc.risk_factor_1 as factor_1, lc.risk_factor_1_contribution as factor_1_contribution,
+                   lc.risk_factor_1_explanation as factor_1_explanation,
+                   lc.risk_factor_2 as factor_2, lc.risk_factor_2_contribution as factor_2_contribution,
+                   lc.risk_factor_2_explanation as factor_2_explanation,
+                   lc.risk_factor_3 as factor_3, lc.risk_factor_3_contribution as factor_3_contribution,
+                   lc.risk_factor_3_explanation as factor_3_explanation,
+                   lc.risk_model_id, lc.risk_updated, "
+                + $sort_key
+                + " as sort_key "
+                + $after,
+            $($arg),*
+        )
+    };
+}
+pub(crate) use learner_rows;
+
 /// The learners of a course, with totals and risk. The IFI and name are the row's own copies
 /// (migration 000009): joining `learners` for them made PostgreSQL probe every learner of the
 /// store before a large course's list could be sent.
 pub async fn course_learners(pool: &PgPool, course_id: i64) -> sqlx::Result<Vec<LearnerListRow>> {
-    sqlx::query_as!(
-        LearnerListRow,
-        r#"
-        select lc.course_id, lc.learner_id, lc.learner_ifi as ifi, lc.learner_name as name, lc.statements, lc.active_days, lc.sessions,
-               lc.time_secs, lc.completions, lc.successes, lc.failures, lc.attempts, lc.score_sum,
-               lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
-               coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
-               lc.risk_probability, lc.risk_band,
-               lc.risk_factor_1 as factor_1, lc.risk_factor_1_contribution as factor_1_contribution,
-               lc.risk_factor_1_explanation as factor_1_explanation,
-               lc.risk_factor_2 as factor_2, lc.risk_factor_2_contribution as factor_2_contribution,
-               lc.risk_factor_2_explanation as factor_2_explanation,
-               lc.risk_factor_3 as factor_3, lc.risk_factor_3_contribution as factor_3_contribution,
-               lc.risk_factor_3_explanation as factor_3_explanation,
-               lc.risk_model_id, lc.risk_updated, null::float8 as sort_key
-        from learner_courses lc
-        where lc.course_id = $1
-        "#,
+    learner_rows!(
+        "",
+        "null::float8",
+        "from learner_courses lc where lc.course_id = $1",
         course_id
     )
     .fetch_all(pool)
@@ -130,26 +146,12 @@ pub async fn course_learner_names(
 
 /// The courses of one learner, with totals and risk, ordered by course IRI.
 pub async fn learner_courses(pool: &PgPool, learner_id: i64) -> sqlx::Result<Vec<LearnerListRow>> {
-    sqlx::query_as!(
-        LearnerListRow,
-        r#"
-        select lc.course_id, lc.learner_id, lc.learner_ifi as ifi, lc.learner_name as name, lc.statements, lc.active_days, lc.sessions,
-               lc.time_secs, lc.completions, lc.successes, lc.failures, lc.attempts, lc.score_sum,
-               lc.distinct_activities, lc.first_ts, lc.last_ts, lc.regularity,
-               coalesce(lc.uploaded_outcome, lc.statement_outcome) as outcome,
-               lc.risk_probability, lc.risk_band,
-               lc.risk_factor_1 as factor_1, lc.risk_factor_1_contribution as factor_1_contribution,
-               lc.risk_factor_1_explanation as factor_1_explanation,
-               lc.risk_factor_2 as factor_2, lc.risk_factor_2_contribution as factor_2_contribution,
-               lc.risk_factor_2_explanation as factor_2_explanation,
-               lc.risk_factor_3 as factor_3, lc.risk_factor_3_contribution as factor_3_contribution,
-               lc.risk_factor_3_explanation as factor_3_explanation,
-               lc.risk_model_id, lc.risk_updated, null::float8 as sort_key
-        from learner_courses lc
-        join courses c on c.id = lc.course_id
-        where lc.learner_id = $1
-        order by c.iri
-        "#,
+    learner_rows!(
+        "",
+        "null::float8",
+        "from learner_courses lc join courses c on c.id = lc.course_id
+         where lc.learner_id = $1
+         order by c.iri",
         learner_id
     )
     .fetch_all(pool)
