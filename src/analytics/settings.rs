@@ -42,7 +42,7 @@ pub struct AnalyticsSettings {
     /// `result.duration` longer than this is capped (a tab left open all night).
     pub max_event_duration: Duration,
     /// How long a worker waits after a batch that did not fill, so that the next one gathers
-    /// more statements (see `analytics::worker`).
+    /// more statements (see `jobs::analytics`).
     pub batch_delay: Duration,
 }
 

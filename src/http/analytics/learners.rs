@@ -38,8 +38,8 @@ pub async fn course_learners(
     let query: ListQuery = params.typed(ListQuery::NAMES)?;
     let course = course_param(&state, &params).await?;
     let csv = wants_csv(&req, &params)?;
-    let (page, next) = learners::course_learners(&state.pool, &course, &query).await?;
-    list_response(&page, csv, next)
+    let page = learners::course_learners(&state.pool, &course, &query).await?;
+    list_response(&page.rows(), csv, page.next.clone())
 }
 
 /// One learner across every course they are in.

@@ -172,7 +172,7 @@ pub async fn score_course(
     // Features relative to the course's averages, a score and its explanation per learner:
     // tens of milliseconds of CPU for a large course with nothing to await, so on the
     // blocking pool rather than on a thread of the runtime the group-commit writers share
-    // (see `analytics::apply::read_off_runtime`).
+    // (see `service::analytics::apply::read_off_runtime`).
     let scores = tokio::task::spawn_blocking(move || {
         moved_scores(&learners, &stored, &context, model_id, &model, full)
     })

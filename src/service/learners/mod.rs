@@ -20,6 +20,7 @@ use crate::store::analytics::metrics::{self, CourseDates};
 
 use as_of::{Cutoff, as_of};
 use filter::Filter;
+pub use order::LearnerPage;
 use order::ListOrder;
 use page::sql_page;
 pub use view::{LearnerView, instant};
@@ -105,7 +106,7 @@ pub async fn course_learners(
     pool: &PgPool,
     course: &CourseDates,
     query: &ListQuery,
-) -> Result<(Vec<LearnerView>, Option<String>), ApiError> {
+) -> Result<LearnerPage, ApiError> {
     let cutoff = query.cutoff()?;
     let filter = Filter::parse(query)?;
     let order = ListOrder::parse(query, course.id)?;
@@ -113,8 +114,10 @@ pub async fn course_learners(
         None => {
             let now = Utc::now();
             let activities = metrics::course_activities(pool, course.id).await?;
-            if let Some(page) = sql_page(pool, course.id, activities, &filter, &order, now).await? {
-                return Ok(page);
+            if let Some((views, next)) =
+                sql_page(pool, course.id, activities, &filter, &order, now).await?
+            {
+                return Ok(LearnerPage::whole(views, next));
             }
             learner_rows::course_learners(pool, course.id)
                 .await?

@@ -2,7 +2,7 @@
 //! `order`, `limit` and `cursor`.
 //!
 //! A list is sorted here, in the LRS, when it is taken as of a cutoff, sorted by name, or
-//! longer than `SQL_PAGE_MAX`; otherwise PostgreSQL sorts it (`list_page`). Both use the same
+//! longer than `SQL_PAGE_MAX`; otherwise PostgreSQL sorts it (`page`). Both use the same
 //! key, value for value, so a cursor from one continues in the other: a client may change
 //! `limit` from one page to the next.
 
@@ -186,14 +186,9 @@ impl ListOrder {
 
     /// This page's learners, in list order, and the cursor of the next page when there is
     /// one.
-    pub fn page(&self, views: Vec<LearnerView>) -> (Vec<LearnerView>, Option<String>) {
-        let (positions, next) = self.positions(&views);
-        let mut slots: Vec<Option<LearnerView>> = views.into_iter().map(Some).collect();
-        let page = positions
-            .into_iter()
-            .filter_map(|i| slots.get_mut(i).and_then(Option::take))
-            .collect();
-        (page, next)
+    pub fn page(&self, views: Vec<LearnerView>) -> LearnerPage {
+        let (order, next) = self.positions(&views);
+        LearnerPage { views, order, next }
     }
 
     /// The positions in `views` of this page's learners, in list order, and the next page's
@@ -231,6 +226,32 @@ impl ListOrder {
         });
         order.truncate(self.limit);
         (order, next)
+    }
+}
+
+/// A page of a learner list: the learners read, and the positions of the page's learners
+/// among them, in list order. A view is a few hundred bytes, so the page points into the
+/// learners rather than moving 10,000 of them into a new list.
+pub struct LearnerPage {
+    views: Vec<LearnerView>,
+    order: Vec<usize>,
+    /// The cursor of the next page.
+    pub next: Option<String>,
+}
+
+impl LearnerPage {
+    /// A page that is the whole of `views`, in their order.
+    pub fn whole(views: Vec<LearnerView>, next: Option<String>) -> LearnerPage {
+        let order = (0..views.len()).collect();
+        LearnerPage { views, order, next }
+    }
+
+    /// The page's learners, in list order.
+    pub fn rows(&self) -> Vec<&LearnerView> {
+        self.order
+            .iter()
+            .filter_map(|&i| self.views.get(i))
+            .collect()
     }
 }
 
@@ -305,9 +326,9 @@ pub(crate) mod tests {
 
     /// The learners of the page, by IFI key.
     fn page(views: &[LearnerView], query: &str) -> (Vec<String>, Option<String>) {
-        let (page, next) = order(query).expect("order").page(views.to_vec());
-        let keys = page.iter().map(|v| v.learner.clone()).collect();
-        (keys, next)
+        let page = order(query).expect("order").page(views.to_vec());
+        let keys = page.rows().iter().map(|v| v.learner.clone()).collect();
+        (keys, page.next)
     }
 
     #[test]

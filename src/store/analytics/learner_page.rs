@@ -1,7 +1,7 @@
 //! One page of a course's learner list, filtered, sorted and cut in PostgreSQL.
 //!
 //! The sort keys computed here are the ones the LRS computes for a list it sorts itself
-//! (`src/http/analytics/list_order.rs`, `Sort::key`), value for value, so a cursor means the
+//! (`service::learners::order`, `Sort::key`), value for value, so a cursor means the
 //! same whichever of the two produced it. Names are not sorted here: PostgreSQL's `lower()`
 //! and Rust's `to_lowercase()` disagree outside ASCII.
 

@@ -173,7 +173,7 @@ pub struct CourseDates {
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
     /// The instant its live scores described at their last full scoring (see
-    /// `analytics::scoring::DRIFT`).
+    /// `service::analytics::scoring::DRIFT`).
     pub scored_reference: Option<DateTime<Utc>>,
 }
 

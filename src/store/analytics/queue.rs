@@ -83,7 +83,7 @@ pub async fn may_vacuum(pool: &sqlx::PgPool) -> sqlx::Result<bool> {
 }
 
 /// Removes the rows the workers have taken off the queue (see
-/// `analytics::worker::spawn_queue_vacuum` for why the LRS does not leave it to autovacuum).
+/// `jobs::queue_vacuum` for why the LRS does not leave it to autovacuum).
 /// Skipped when another vacuum of the queue is running; never truncates the table, which
 /// would take a lock the statement inserts wait for.
 pub async fn vacuum(pool: &sqlx::PgPool) -> sqlx::Result<()> {

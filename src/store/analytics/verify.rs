@@ -1,4 +1,4 @@
-//! The reads and writes of the analytics consistency check (`analytics::verify`).
+//! The reads and writes of the analytics consistency check (`service::analytics::verify`).
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
