@@ -30,6 +30,15 @@ impl Format {
             _ => None,
         }
     }
+
+    /// The parameter's value for this format (what [`Format::parse`] reads).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Exact => "exact",
+            Format::Ids => "ids",
+            Format::Canonical => "canonical",
+        }
+    }
 }
 
 /// Renders a stored statement in `format`. `accept_language` is the ordered preference list.

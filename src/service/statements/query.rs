@@ -54,15 +54,6 @@ pub struct Page {
     pub attachments: bool,
 }
 
-/// The name of a format, as a `more` token carries it.
-pub fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Exact => "exact",
-        Format::Ids => "ids",
-        Format::Canonical => "canonical",
-    }
-}
-
 pub fn only_credential(principal: &Principal) -> Option<Uuid> {
     principal
         .scopes
@@ -139,7 +130,7 @@ pub fn first_page(filter: &Filter<'_>) -> Result<MoreToken, ApiError> {
         until: filter.until,
         ascending: filter.ascending,
         page_size,
-        format: format_name(filter.format).to_owned(),
+        format: filter.format.as_str().to_owned(),
         attachments: filter.attachments,
         cursor: None,
     })
