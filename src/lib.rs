@@ -13,8 +13,10 @@
 //! http        thin handlers, middleware, OpenAPI                             -> service, store,
 //!                                                                               auth, xapi
 //! startup, cli, config, database, embedded, telemetry: putting it together
-//! simulator   a client of the HTTP API (lrs simulate); no server module imports it
 //! ```
+//!
+//! The simulator is a crate of its own (`simulator/`), a client of the HTTP API that this
+//! library does not depend on; the `lrs` binary adds its `simulate` command (`src/main.rs`).
 //!
 //! `error` is the one error type, which every layer may return. `tests/api/architecture.rs`
 //! keeps this true: each layer imports only what it lists here, and no two files import each
@@ -30,7 +32,6 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod service;
-pub mod simulator;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

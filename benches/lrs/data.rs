@@ -3,8 +3,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use lrs::simulator::{SimulationConfig, stream};
 use lrs::store::statements::terms::{TermKind, own_terms, term};
+use lrs_simulator::{SimulationConfig, stream};
 use serde_json::Value;
 
 pub struct Templates {

@@ -2,8 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use lrs::simulator::post::{PostOptions, Retry, Target, post};
-use lrs::simulator::{SimulationConfig, stream};
+use lrs_simulator::post::{PostOptions, Retry, Target, post};
+use lrs_simulator::{SimulationConfig, stream};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 

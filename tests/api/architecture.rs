@@ -24,8 +24,6 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("config", &["analytics", "embedded", "service"]),
     ("database", &["config", "embedded", "store"]),
     ("telemetry", &["config"]),
-    // A client of the HTTP API (load generation, demo data): no server module imports it.
-    ("simulator", &["xapi", "analytics"]),
     (
         "cli",
         &[
@@ -38,7 +36,6 @@ const LAYERS: &[(&str, &[&str])] = &[
             "database",
             "embedded",
             "http",
-            "simulator",
             "startup",
             "telemetry",
         ],
@@ -384,4 +381,38 @@ fn the_reader_of_imports_resolves_use_trees() {
             "crate::store::analytics::models"
         ]
     );
+}
+
+/// The simulator is a client of the HTTP API in a crate of its own: the library names it
+/// nowhere (only `src/main.rs`, the binary, adds its command), and it names the library nowhere.
+#[test]
+fn the_library_and_the_simulator_do_not_depend_on_each_other() {
+    let library = sources();
+    assert!(library.len() > 100, "the library's sources were found");
+    for source in &library {
+        assert!(
+            !source.code.contains("lrs_simulator"),
+            "src/{} uses the simulator",
+            source.module.join("/")
+        );
+    }
+    let simulator = Path::new(env!("CARGO_MANIFEST_DIR")).join("simulator");
+    let manifest = std::fs::read_to_string(simulator.join("Cargo.toml")).expect("its manifest");
+    assert!(
+        !manifest
+            .lines()
+            .any(|l| l.trim_start().starts_with("lrs ") || l.trim_start().starts_with("lrs=")),
+        "simulator/Cargo.toml depends on the lrs library"
+    );
+    let mut files = Vec::new();
+    collect(&simulator.join("src"), &mut files);
+    assert!(files.len() > 10, "the simulator's sources were found");
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("a source file");
+        assert!(
+            !text.contains("lrs::"),
+            "{} uses the library",
+            file.display()
+        );
+    }
 }

@@ -21,4 +21,5 @@ mod resilience;
 mod schemathesis;
 mod security;
 mod settings;
+mod simulator;
 mod statements;

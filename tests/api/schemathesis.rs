@@ -10,7 +10,7 @@
 
 use std::process::Command;
 
-use lrs::simulator::SimulationConfig;
+use lrs_simulator::SimulationConfig;
 use reqwest::Method;
 use serde_json::json;
 

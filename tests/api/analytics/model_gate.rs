@@ -2,8 +2,8 @@
 //! at week 4 reaches ROC AUC >= 0.80. Everything goes through the HTTP API: statements and
 //! outcomes in, training, evaluation and scores out.
 
-use lrs::simulator::post::{PostOptions, Retry, Target, post as post_run};
-use lrs::simulator::{SimulationConfig, simulate};
+use lrs_simulator::post::{PostOptions, Retry, Target, post as post_run};
+use lrs_simulator::{SimulationConfig, simulate};
 use reqwest::Method;
 use serde_json::{Value, json};
 

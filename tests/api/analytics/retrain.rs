@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use lrs::service::analytics::retrain::{RetrainPolicy, retrain_if_due};
-use lrs::simulator::SimulationConfig;
 use lrs::store::analytics::models;
+use lrs_simulator::SimulationConfig;
 
 use reqwest::Method;
 use serde_json::{Value, json};

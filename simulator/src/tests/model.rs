@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::{WEEK, cohort, millis, start_millis};
-use crate::simulator::*;
+use crate::*;
 
 /// Outcomes and activity of the 400 learners of [`cohort`], by enrolment.
 struct Cohort {

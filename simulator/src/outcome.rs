@@ -5,8 +5,26 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// How an enrolment ended (a withdrawn learner has no activity after some week, and no final
-/// statement): the analytics' own type.
-pub use crate::analytics::classify::Outcome;
+/// statement). Serialized as the LRS's outcomes API names them (`POST /analytics/outcomes`),
+/// which is the only contract between the two: the simulator is a client like any other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    Withdrawn,
+}
+
+impl Outcome {
+    /// The name the outcomes API uses: `pass`, `fail` or `withdrawn`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::Withdrawn => "withdrawn",
+        }
+    }
+}
 
 /// One learner's outcome in one course.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -49,6 +49,7 @@
 //! the Jisc `courseArea` extension.
 
 mod catalog;
+pub mod cli;
 mod config;
 mod course;
 mod export;
