@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, route};
 use serde::Serialize;
 
+use crate::http::params::{NoParams, Params};
 use crate::xapi::SUPPORTED_VERSIONS;
 
 /// What the LRS supports.
@@ -22,7 +23,7 @@ pub struct About {
     responses((status = 200, body = About, headers(("X-Experience-API-Version" = String))))
 )]
 #[route("/about", method = "GET", method = "HEAD")]
-pub async fn about() -> HttpResponse {
+pub async fn about(_: Params<NoParams>) -> HttpResponse {
     HttpResponse::Ok().json(About {
         version: SUPPORTED_VERSIONS.to_vec(),
     })

@@ -4,15 +4,26 @@
 //! <https://github.com/adlnet/xAPI-Spec/blob/master/xAPI-Communication.md#25-activities-resource>
 
 use actix_web::{HttpRequest, HttpResponse, route, web};
-use serde_json::{Map, Value, json};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::auth::Authenticated;
 use super::error::{ApiError, ErrorBody};
-use super::query::QueryParams;
+use super::params::{Iri, Params};
 use super::state::AppState;
 use super::version::Version;
 use crate::auth::Access;
-use crate::store;
+use crate::service::definitions;
+
+/// The Activity a request is about.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ActivityQuery {
+    /// the Activity IRI
+    #[serde(rename = "activityId")]
+    #[param(rename = "activityId", value_type = String)]
+    activity_id: Iri,
+}
 
 /// An Activity with its canonical definition, or with just its id when the LRS knows no
 /// definition for it.
@@ -20,9 +31,9 @@ use crate::store;
     method(get, head),
     tag = "xapi",
     security(("basic" = [])),
-    params(("activityId" = String, Query, description = "the Activity IRI")),
+    params(ActivityQuery),
     responses(
-        (status = 200, description = "an Activity object", body = Object),
+        (status = 200, description = "an Activity object", body = definitions::Activity),
         (status = 400, body = ErrorBody)
     )
 )]
@@ -34,15 +45,7 @@ pub async fn get_activity(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::DefinitionsRead)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_get_activity))?;
-    let id = params.required("activityId")?;
-    params.iri("activityId")?;
-    let mut activity = Map::new();
-    activity.insert("objectType".into(), json!("Activity"));
-    activity.insert("id".into(), json!(id));
-    if let Some(definition) = store::activities::definition(&state.pool, id).await? {
-        activity.insert("definition".into(), definition);
-    }
-    Ok(HttpResponse::Ok().json(Value::Object(activity)))
+    let Params(query) = Params::<ActivityQuery>::from_query(req.query_string())?;
+    let activity = definitions::activity(&state.pool, &query.activity_id.0).await?;
+    Ok(HttpResponse::Ok().json(activity))
 }

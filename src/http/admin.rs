@@ -10,6 +10,7 @@ use super::error::ApiError;
 use super::state::AppState;
 use crate::auth::credentials::{self, CredentialSpec};
 use crate::auth::{Access, Scope, Scopes};
+use crate::http::params::{NoParams, Params};
 use crate::store;
 
 /// A credential as listed (never its secret).
@@ -72,6 +73,7 @@ pub struct IssuedCredential {
 #[get("/credentials")]
 pub async fn list_credentials(
     auth: Authenticated,
+    _: Params<NoParams>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::Admin)?;
@@ -94,6 +96,7 @@ pub async fn list_credentials(
 #[post("/credentials")]
 pub async fn create_credential(
     auth: Authenticated,
+    _: Params<NoParams>,
     state: web::Data<AppState>,
     body: web::Json<NewCredentialRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -151,6 +154,7 @@ pub async fn create_credential(
 #[delete("/credentials/{key}")]
 pub async fn revoke_credential(
     auth: Authenticated,
+    _: Params<NoParams>,
     state: web::Data<AppState>,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {

@@ -8,6 +8,7 @@ use super::auth::Authenticated;
 use super::error::ApiError;
 use super::state::AppState;
 use crate::auth::Access;
+use crate::http::params::{NoParams, Params};
 use crate::service::erasure::{self, ErasureError, Receipt};
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -41,6 +42,7 @@ pub struct ErasureRequest {
 #[post("/erasures")]
 pub async fn erase(
     auth: Authenticated,
+    _: Params<NoParams>,
     state: web::Data<AppState>,
     body: web::Json<ErasureRequest>,
 ) -> Result<HttpResponse, ApiError> {

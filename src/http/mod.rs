@@ -1,17 +1,5 @@
 //! The HTTP layer: routing, extractors, middleware, handlers and the error mapping.
 
-/// The query parameters the operation of `$handler` documents (the `params(...)` of its
-/// `#[utoipa::path]`, read once): the names that handler accepts, so that the accepted and the
-/// documented lists are one. `$handler` is the struct utoipa generates, `__path_<fn>`.
-macro_rules! documented_query {
-    ($handler:ident) => {{
-        static NAMES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
-            crate::http::query::query_names(<$handler as utoipa::Path>::operation())
-        });
-        NAMES.as_slice()
-    }};
-}
-
 mod about;
 mod activities;
 mod admin;
@@ -30,6 +18,7 @@ pub mod error;
 mod health;
 mod json_errors;
 pub mod openapi;
+pub mod params;
 pub mod query;
 mod request_log;
 pub mod state;

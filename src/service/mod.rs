@@ -4,6 +4,7 @@
 
 pub mod analytics;
 pub mod courses;
+pub mod definitions;
 pub mod erasure;
 pub mod learners;
 pub mod models;

@@ -11,19 +11,20 @@ use crate::store::analytics::metrics::CourseDates;
 use crate::store::analytics::reports;
 
 /// Rows per course day, or per course week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Granularity {
+    #[default]
     Day,
     Week,
 }
 
-impl Granularity {
-    /// `day` (the default) or `week`.
-    pub fn parse(text: Option<&str>) -> Result<Granularity, ApiError> {
-        match text {
-            None | Some("day") => Ok(Granularity::Day),
-            Some("week") => Ok(Granularity::Week),
-            Some(_) => Err(ApiError::invalid("granularity", "must be day or week")),
+/// `day` or `week`.
+impl<'de> serde::Deserialize<'de> for Granularity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Granularity, D::Error> {
+        match &*std::borrow::Cow::<str>::deserialize(d)? {
+            "day" => Ok(Granularity::Day),
+            "week" => Ok(Granularity::Week),
+            _ => Err(serde::de::Error::custom("must be day or week")),
         }
     }
 }

@@ -280,7 +280,7 @@ fn http_holds_no_sql() {
         .filter(|s| s.module.first().is_some_and(|m| m == "http"))
         .filter(|s| {
             // `sqlx::query…`, or a `query!` / `query_as!` / `query_scalar!` imported alone
-            // (not `documented_query!`, which is no SQL).
+            // (not a longer macro name that ends so).
             s.code.contains("sqlx::query")
                 || ["query!(", "query_as!(", "query_scalar!("].iter().any(|m| {
                     s.code.match_indices(m).any(|(at, _)| {

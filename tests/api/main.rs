@@ -16,6 +16,7 @@ mod health;
 mod helpers;
 mod metrics_doc;
 mod openapi;
+mod params;
 mod process;
 mod resilience;
 mod schemathesis;

@@ -6,10 +6,11 @@ use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
+use super::params::{CourseQuery, NewCourseQuery};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::query::QueryParams;
+use crate::http::params::Params;
 use crate::http::state::AppState;
 use crate::service::courses::{CourseDetail, DeadlineView, detail};
 use crate::store::analytics::course_settings::{
@@ -80,7 +81,7 @@ fn deadlines(input: &[DeadlineView]) -> Result<Vec<Deadline>, ApiError> {
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
-    params(("course" = String, Query, description = "the course IRI")),
+    params(NewCourseQuery),
     request_body = CourseSettings,
     responses((status = 200, body = CourseDetail), (status = 400, body = ErrorBody))
 )]
@@ -92,9 +93,8 @@ pub async fn put_course_settings(
     body: web::Json<CourseSettings>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsWrite)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_put_course_settings))?;
-    let iri = super::new_course_param(&params)?;
+    let Params(course) = Params::<NewCourseQuery>::from_query(req.query_string())?;
+    let iri = course.course.0.as_str();
     let request = body.into_inner();
     let deadlines = request.deadlines.as_deref().map(deadlines).transpose()?;
     let change = SettingsChange {
@@ -134,7 +134,7 @@ pub async fn put_course_settings(
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
-    params(("course" = String, Query, description = "the course IRI")),
+    params(CourseQuery),
     responses((status = 200, body = CourseDetail), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/settings")]
@@ -144,8 +144,7 @@ pub async fn get_course_settings(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_get_course_settings))?;
-    let course = super::course_param(&state, &params).await?;
+    let Params(course) = Params::<CourseQuery>::from_query(req.query_string())?;
+    let course = super::course_param(&state, &course).await?;
     Ok(HttpResponse::Ok().json(detail(&state.pool, course.id).await?))
 }

@@ -2,23 +2,32 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
+use super::params::{CourseQuery, FormatQuery};
 use super::{Page, course_param, list_response, wants_csv};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::query::QueryParams;
+use crate::http::params::{And, PageSize, Params};
 use crate::http::state::AppState;
 use crate::service::courses::{self, CourseView, HeatCell, WeekView};
+
+/// A page of the course list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CoursesQuery {
+    /// page size, default 100, at most 1000
+    #[serde(default)]
+    #[param(value_type = Option<u32>)]
+    limit: PageSize<100, { courses::MAX_COURSES_PAGE }>,
+    /// the `next` value of the previous page
+    cursor: Option<String>,
+}
 
 /// Courses the LRS has seen, with learners, statements, recent activity and high-risk count.
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
-    params(
-        ("limit" = Option<u32>, Query, description = "page size, default 100, at most 1000"),
-        ("cursor" = Option<String>, Query, description = "the `next` value of the previous page"),
-        ("format" = Option<String>, Query, description = "json (default) or csv")
-    ),
+    params(CoursesQuery, FormatQuery),
     responses((status = 200, description = "a page of CourseView (JSON), or the whole list as CSV with `format=csv`", content((Page<CourseView> = "application/json"), (String = "text/csv"))))
 )]
 #[get("/courses")]
@@ -28,18 +37,17 @@ pub async fn list_courses(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_list_courses))?;
-    let limit = params.page_size("limit", 100, courses::MAX_COURSES_PAGE)?;
-    let (views, next) = courses::list(&state.pool, params.get("cursor"), limit).await?;
-    list_response(&views, wants_csv(&req, &params)?, next)
+    let Params(And(page, format)) =
+        Params::<And<CoursesQuery, FormatQuery>>::from_query(req.query_string())?;
+    let (views, next) = courses::list(&state.pool, page.cursor.as_deref(), page.limit.0).await?;
+    list_response(&views, wants_csv(&req, &format), next)
 }
 
 /// One course.
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
-    params(("course" = String, Query, description = "the course IRI")),
+    params(CourseQuery),
     responses((status = 200, body = courses::CourseDetail), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/detail")]
@@ -49,9 +57,8 @@ pub async fn course_detail(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_course_detail))?;
-    let course = course_param(&state, &params).await?;
+    let Params(course) = Params::<CourseQuery>::from_query(req.query_string())?;
+    let course = course_param(&state, &course).await?;
     let detail = courses::detail(&state.pool, course.id).await?;
     Ok(HttpResponse::Ok().json(detail))
 }
@@ -60,7 +67,7 @@ pub async fn course_detail(
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
-    params(("course" = String, Query), ("format" = Option<String>, Query, description = "json or csv")),
+    params(CourseQuery, FormatQuery),
     responses((status = 200, description = "a page of WeekView (JSON), or the whole list as CSV with `format=csv`", content((Page<WeekView> = "application/json"), (String = "text/csv"))), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/weekly")]
@@ -70,18 +77,18 @@ pub async fn course_weekly(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_course_weekly))?;
-    let course = course_param(&state, &params).await?;
+    let Params(And(course, format)) =
+        Params::<And<CourseQuery, FormatQuery>>::from_query(req.query_string())?;
+    let course = course_param(&state, &course).await?;
     let views = courses::weekly(&state.pool, &course).await?;
-    list_response(&views, wants_csv(&req, &params)?, None)
+    list_response(&views, wants_csv(&req, &format), None)
 }
 
 /// Accesses per activity and course week (cells without accesses are omitted).
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
-    params(("course" = String, Query), ("format" = Option<String>, Query, description = "json or csv")),
+    params(CourseQuery, FormatQuery),
     responses((status = 200, description = "a page of HeatCell (JSON), or the whole list as CSV with `format=csv`", content((Page<HeatCell> = "application/json"), (String = "text/csv"))), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/heatmap")]
@@ -91,9 +98,9 @@ pub async fn course_heatmap(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_course_heatmap))?;
-    let course = course_param(&state, &params).await?;
+    let Params(And(course, format)) =
+        Params::<And<CourseQuery, FormatQuery>>::from_query(req.query_string())?;
+    let course = course_param(&state, &course).await?;
     let cells = courses::heatmap(&state.pool, &course).await?;
-    list_response(&cells, wants_csv(&req, &params)?, None)
+    list_response(&cells, wants_csv(&req, &format), None)
 }

@@ -10,11 +10,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::params::{CourseQuery, FormatQuery, NewCourseQuery};
 use super::{Page, course_param, learner_ifi, list_response, wants_csv};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::query::QueryParams;
+use crate::http::params::{And, Params};
 use crate::http::state::AppState;
 use crate::store::analytics::course_settings;
 use crate::store::analytics::enrolments::{self, Enrolment};
@@ -71,7 +72,7 @@ pub struct EnrolmentView {
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
-    params(("course" = String, Query, description = "the course IRI")),
+    params(NewCourseQuery),
     request_body(content = Vec<EnrolmentInput>, description = "JSON array, or text/csv with a learner column"),
     responses((status = 200, body = RosterSummary), (status = 400, body = ErrorBody))
 )]
@@ -83,9 +84,8 @@ pub async fn upload_enrolments(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsWrite)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_upload_enrolments))?;
-    let iri = super::new_course_param(&params)?;
+    let Params(course) = Params::<NewCourseQuery>::from_query(req.query_string())?;
+    let iri = course.course.0.as_str();
     let rows = match super::body_media_type(&req).as_str() {
         "application/json" => {
             serde_json::from_slice::<Vec<EnrolmentInput>>(&body).map_err(|e| {
@@ -226,7 +226,7 @@ fn parse_csv(body: &[u8]) -> Result<Vec<EnrolmentInput>, ApiError> {
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
-    params(("course" = String, Query), ("format" = Option<String>, Query, description = "json or csv")),
+    params(CourseQuery, FormatQuery),
     responses((status = 200, description = "a page of EnrolmentView (JSON), or the whole list as CSV with `format=csv`", content((Page<EnrolmentView> = "application/json"), (String = "text/csv"))), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/enrolments")]
@@ -236,9 +236,9 @@ pub async fn course_enrolments(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_course_enrolments))?;
-    let course = course_param(&state, &params).await?;
+    let Params(And(course, format)) =
+        Params::<And<CourseQuery, FormatQuery>>::from_query(req.query_string())?;
+    let course = course_param(&state, &course).await?;
     let rows: Vec<EnrolmentView> = enrolments::list(&state.pool, course.id)
         .await?
         .into_iter()
@@ -252,5 +252,5 @@ pub async fn course_enrolments(
             statements: r.statements,
         })
         .collect();
-    list_response(&rows, wants_csv(&req, &params)?, None)
+    list_response(&rows, wants_csv(&req, &format), None)
 }

@@ -4,11 +4,12 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::params::FormatQuery;
 use super::{Page, list_response, wants_csv};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::ApiError;
-use crate::http::query::QueryParams;
+use crate::http::params::Params;
 use crate::http::state::AppState;
 use crate::store::analytics::activations::{self, ActivationRow};
 
@@ -46,7 +47,7 @@ impl From<ActivationRow> for ActivationView {
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
-    params(("format" = Option<String>, Query)),
+    params(FormatQuery),
     responses((status = 200, description = "a page of ActivationView (JSON), or the whole list as CSV with `format=csv`", content((Page<ActivationView> = "application/json"), (String = "text/csv"))))
 )]
 #[get("/models/history")]
@@ -56,12 +57,11 @@ pub async fn model_history(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_model_history))?;
+    let Params(format) = Params::<FormatQuery>::from_query(req.query_string())?;
     let rows: Vec<ActivationView> = activations::history(&state.pool)
         .await?
         .into_iter()
         .map(ActivationView::from)
         .collect();
-    list_response(&rows, wants_csv(&req, &params)?, None)
+    list_response(&rows, wants_csv(&req, &format), None)
 }

@@ -3,11 +3,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
+use super::params::{CourseQuery, FormatQuery, LearnerQuery};
 use super::{Page, course_param, learner_ifi, list_response, wants_csv};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::query::QueryParams;
+use crate::http::params::{And, Params};
 use crate::http::state::AppState;
 use crate::service::learners::{self, LearnerView, ListQuery};
 use crate::store::analytics::reports;
@@ -19,11 +20,7 @@ use crate::store::analytics::reports;
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
-    params(
-        ("course" = String, Query),
-        ListQuery,
-        ("format" = Option<String>, Query, description = "json or csv")
-    ),
+    params(CourseQuery, ListQuery, FormatQuery),
     responses((status = 200, description = "a page of LearnerView (JSON), or the whole list as CSV with `format=csv`", content((Page<LearnerView> = "application/json"), (String = "text/csv"))), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 #[get("/courses/learners")]
@@ -33,11 +30,10 @@ pub async fn course_learners(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_course_learners))?;
-    let query: ListQuery = params.typed(ListQuery::NAMES)?;
-    let course = course_param(&state, &params).await?;
-    let csv = wants_csv(&req, &params)?;
+    let Params(And(course, And(query, format))) =
+        Params::<And<CourseQuery, And<ListQuery, FormatQuery>>>::from_query(req.query_string())?;
+    let course = course_param(&state, &course).await?;
+    let csv = wants_csv(&req, &format);
     let page = learners::course_learners(&state.pool, &course, &query).await?;
     list_response(&page.rows(), csv, page.next.clone())
 }
@@ -46,10 +42,7 @@ pub async fn course_learners(
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
-    params(
-        ("learner" = String, Query, description = "IFI key, Agent JSON or e-mail address"),
-        ("format" = Option<String>, Query, description = "json or csv")
-    ),
+    params(LearnerQuery, FormatQuery),
     responses((status = 200, description = "a page of LearnerView (JSON), or the whole list as CSV with `format=csv`", content((Page<LearnerView> = "application/json"), (String = "text/csv"))), (status = 404, body = ErrorBody))
 )]
 #[get("/learners/courses")]
@@ -59,12 +52,12 @@ pub async fn learner_courses(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_learner_courses))?;
-    let (ifi, _) = learner_ifi(params.required("learner")?)?;
+    let Params(And(learner, format)) =
+        Params::<And<LearnerQuery, FormatQuery>>::from_query(req.query_string())?;
+    let (ifi, _) = learner_ifi(&learner.learner)?;
     let learner = reports::learner_id(&state.pool, &ifi)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no learner {ifi}")))?;
     let views = learners::learner_courses(&state.pool, learner).await?;
-    list_response(&views, wants_csv(&req, &params)?, None)
+    list_response(&views, wants_csv(&req, &format), None)
 }

@@ -13,6 +13,7 @@ pub mod history;
 pub mod learners;
 pub mod models;
 pub mod outcomes;
+pub mod params;
 pub mod status;
 pub mod trail;
 
@@ -21,37 +22,26 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use self::params::{CourseQuery, FormatQuery};
 use super::error::ApiError;
-use super::query::QueryParams;
+use super::params::ListFormat;
 use super::state::AppState;
 use crate::analytics::classify::MAX_LEARNER_KEY_BYTES;
 pub use crate::service::analytics::training::cutoff_week;
 use crate::store::analytics::metrics::{self, CourseDates};
 use crate::xapi::{XapiVersion, ifi_key, validate_agent};
 
-/// Whether the client asked for CSV.
-pub fn wants_csv(req: &HttpRequest, params: &QueryParams) -> Result<bool, ApiError> {
-    match params.get("format") {
-        Some("csv") => return Ok(true),
-        Some("json") => return Ok(false),
-        Some(_) => return Err(ApiError::invalid("format", "must be json or csv")),
-        None => {}
+/// Whether the client asked for CSV: `format`, else the `Accept` header.
+pub fn wants_csv(req: &HttpRequest, format: &FormatQuery) -> bool {
+    match format.format {
+        Some(ListFormat::Csv) => true,
+        Some(ListFormat::Json) => false,
+        None => req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/csv")),
     }
-    Ok(req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/csv")))
-}
-
-/// The `course` parameter of a request that creates the course when no statement has named it
-/// yet (settings, a roster): it must be an absolute IRI, since it becomes the course's name.
-pub fn new_course_param(params: &QueryParams) -> Result<&str, ApiError> {
-    let iri = params.required("course")?;
-    if !crate::xapi::is_absolute_iri(iri) {
-        return Err(ApiError::invalid("course", "must be an absolute IRI"));
-    }
-    Ok(iri)
 }
 
 /// The media type of an upload's body (JSON or CSV), lowercased, without parameters; JSON when
@@ -207,8 +197,8 @@ fn items_json<T: Serialize>(rows: &[T], mut out: Vec<u8>) -> Result<Vec<u8>, ser
 }
 
 /// The course named by the `course` parameter; 404 when the LRS has never seen it.
-pub async fn course_param(state: &AppState, params: &QueryParams) -> Result<CourseDates, ApiError> {
-    let iri = params.required("course")?;
+pub async fn course_param(state: &AppState, course: &CourseQuery) -> Result<CourseDates, ApiError> {
+    let iri = &course.course;
     metrics::course_by_iri(&state.pool, iri)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no course {iri} (no statement has named it)")))

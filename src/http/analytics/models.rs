@@ -5,12 +5,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::params::FormatQuery;
 use super::{Page, cutoff_week, distinct_courses, list_response, wants_csv};
 use crate::analytics::model::Algorithm;
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::query::QueryParams;
+use crate::http::params::{NoParams, Params};
 use crate::http::state::AppState;
 use crate::service::analytics::training::{self, TrainSpec};
 use crate::service::models::{self as service_models, EvaluationView, ModelDetail};
@@ -50,7 +51,7 @@ impl From<&ModelRow> for ModelSummary {
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
-    params(("format" = Option<String>, Query)),
+    params(FormatQuery),
     responses((status = 200, description = "a page of ModelSummary (JSON), or the whole list as CSV with `format=csv`", content((Page<ModelSummary> = "application/json"), (String = "text/csv"))))
 )]
 #[get("/models")]
@@ -60,11 +61,10 @@ pub async fn list_models(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_list_models))?;
+    let Params(format) = Params::<FormatQuery>::from_query(req.query_string())?;
     let rows = models::list(&state.pool).await?;
     let summaries: Vec<ModelSummary> = rows.iter().map(ModelSummary::from).collect();
-    list_response(&summaries, wants_csv(&req, &params)?, None)
+    list_response(&summaries, wants_csv(&req, &format), None)
 }
 
 /// What to train.
@@ -116,6 +116,7 @@ fn parse_algorithm(name: Option<&str>) -> Result<Option<Algorithm>, ApiError> {
 #[post("/models")]
 pub async fn train_model(
     auth: Authenticated,
+    _: Params<NoParams>,
     state: web::Data<AppState>,
     body: web::Json<TrainRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -174,6 +175,7 @@ pub async fn train_model(
 #[get("/models/{id}")]
 pub async fn get_model(
     auth: Authenticated,
+    _: Params<NoParams>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
@@ -202,6 +204,7 @@ pub struct EvaluateRequest {
 #[post("/models/{id}/evaluations")]
 pub async fn evaluate_model(
     auth: Authenticated,
+    _: Params<NoParams>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     body: web::Json<EvaluateRequest>,
@@ -243,6 +246,7 @@ fn by_admin<'a>(key: &'a str, reason: &'a str) -> Activation<'a> {
 #[post("/models/{id}/activate")]
 pub async fn activate_model(
     auth: Authenticated,
+    _: Params<NoParams>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {

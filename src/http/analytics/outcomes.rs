@@ -7,14 +7,26 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::params::CourseQuery;
 use super::{course_param, learner_ifi};
 use crate::analytics::classify::Outcome;
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::query::QueryParams;
+use crate::http::params::{And, Flag, Params};
+
 use crate::http::state::AppState;
 use crate::store::analytics::{enrolments, reports};
+
+/// Whether outcomes may enrol their learners.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EnrolQuery {
+    /// enrol learners who are not in the course yet (default false: refused)
+    #[serde(default)]
+    #[param(value_type = Option<bool>)]
+    enrol: Flag,
+}
 
 /// One uploaded outcome (JSON form). In CSV: columns `learner,outcome`.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -42,10 +54,7 @@ pub struct UploadSummary {
 #[utoipa::path(
     tag = "analytics",
     security(("basic" = [])),
-    params(
-        ("course" = String, Query),
-        ("enrol" = Option<bool>, Query, description = "enrol learners who are not in the course yet (default false: refused)")
-    ),
+    params(CourseQuery, EnrolQuery),
     request_body(content = Vec<OutcomeRow>, description = "JSON array, or text/csv with columns learner,outcome"),
     responses((status = 200, body = UploadSummary), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
@@ -57,10 +66,9 @@ pub async fn upload_outcomes(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsWrite)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_upload_outcomes))?;
-    let course = course_param(&state, &params).await?;
-    let enrol = params.bool("enrol")?.unwrap_or(false);
+    let Params(And(course, EnrolQuery { enrol: Flag(enrol) })) =
+        Params::<And<CourseQuery, EnrolQuery>>::from_query(req.query_string())?;
+    let course = course_param(&state, &course).await?;
     let raw: Vec<(String, String)> = match super::body_media_type(&req).as_str() {
         "application/json" => {
             let rows: Vec<OutcomeRow> = serde_json::from_slice(&body).map_err(|e| {

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::query::QueryParams;
+use crate::http::params::{NoParams, Params};
 use crate::http::state::AppState;
 use crate::service::analytics::status::{self, AnalyticsStatus};
 
@@ -24,7 +24,6 @@ pub async fn analytics_status(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
-    QueryParams::parse(req.query_string())?
-        .allow_only(documented_query!(__path_analytics_status))?;
+    Params::<NoParams>::from_query(req.query_string())?;
     Ok(HttpResponse::Ok().json(status::status(&state.pool).await?))
 }

@@ -7,6 +7,7 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, delete, post, put, route, web};
 
 use super::Spec;
+use super::params::{ActivityScope, ProfileId, ProfileIdOption, Since};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
@@ -17,9 +18,6 @@ use crate::store::documents::Resource;
 const SPEC: Spec = Spec {
     resource: Resource::ActivityProfile,
     id_param: "profileId",
-    has_activity: true,
-    has_agent: false,
-    has_registration: false,
 };
 
 /// One profile document (with `profileId`), or the ids of the profiles.
@@ -27,10 +25,7 @@ const SPEC: Spec = Spec {
     method(get, head),
     tag = "xapi",
     security(("basic" = [])),
-    params(
-        ("activityId" = String, Query), ("profileId" = Option<String>, Query),
-        ("since" = Option<String>, Query, description = "list only documents updated after this instant")
-    ),
+    params(ActivityScope, ProfileIdOption, Since),
     responses(
         (status = 200, description = "the document (with ETag and Last-Modified), or an array of profileIds"),
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)
@@ -44,7 +39,7 @@ pub async fn get_activity_profile(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::ProfileRead)?;
-    super::get(&SPEC, &state, &req, version).await
+    super::get::<ActivityScope, ProfileIdOption>(&SPEC, &state, &req, version).await
 }
 
 /// Store a profile document. Send If-Match (replace) or If-None-Match: * (create); a blind
@@ -52,7 +47,7 @@ pub async fn get_activity_profile(
 #[utoipa::path(
     tag = "xapi",
     security(("basic" = [])),
-    params(("activityId" = String, Query), ("profileId" = String, Query)),
+    params(ActivityScope, ProfileId),
     request_body(content = Vec<u8>, description = "the document, any content type"),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody))
 )]
@@ -65,14 +60,14 @@ pub async fn put_activity_profile(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::ProfileWrite)?;
-    super::put(&SPEC, &state, &req, version, body).await
+    super::put::<ActivityScope, ProfileId>(&SPEC, &state, &req, version, body).await
 }
 
 /// Store a profile document, or merge a JSON object into the stored JSON object.
 #[utoipa::path(
     tag = "xapi",
     security(("basic" = [])),
-    params(("activityId" = String, Query), ("profileId" = String, Query)),
+    params(ActivityScope, ProfileId),
     request_body(content = Vec<u8>, description = "the document; JSON objects merge into stored JSON objects"),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 412, body = ErrorBody))
 )]
@@ -85,14 +80,14 @@ pub async fn post_activity_profile(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::ProfileWrite)?;
-    super::post(&SPEC, &state, &req, version, body).await
+    super::post::<ActivityScope, ProfileId>(&SPEC, &state, &req, version, body).await
 }
 
 /// Delete one profile document.
 #[utoipa::path(
     tag = "xapi",
     security(("basic" = [])),
-    params(("activityId" = String, Query), ("profileId" = String, Query)),
+    params(ActivityScope, ProfileId),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 412, body = ErrorBody))
 )]
 #[delete("/activities/profile")]
@@ -103,5 +98,5 @@ pub async fn delete_activity_profile(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::ProfileWrite)?;
-    super::delete(&SPEC, &state, &req, version).await
+    super::delete::<ActivityScope, ProfileId>(&SPEC, &state, &req, version).await
 }

@@ -6,6 +6,7 @@
 
 pub mod activity_profile;
 pub mod agent_profile;
+mod params;
 mod preconditions;
 pub mod state;
 
@@ -14,24 +15,20 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{Duration, DurationRound, Utc};
 
+use self::params::{DocumentIdParam, DocumentScope, Since};
 use self::preconditions::Preconditions;
 use super::error::ApiError;
-use super::query::QueryParams;
+use super::params::{And, NoParams, Params, QuerySet};
 use super::state::AppState;
 use super::statements::http_date;
 use crate::store::documents::{self, Resource, Scope};
-use crate::xapi::{
-    XapiVersion, ifi_key, is_json_media_type, json_object, merge_objects, parse_agent_param,
-};
+use crate::xapi::{XapiVersion, is_json_media_type, json_object, merge_objects};
 
 /// How a resource addresses its documents.
 pub struct Spec {
     pub resource: Resource,
     /// `stateId` or `profileId`.
     pub id_param: &'static str,
-    pub has_activity: bool,
-    pub has_agent: bool,
-    pub has_registration: bool,
 }
 
 /// The document (or documents) a request addresses.
@@ -40,98 +37,21 @@ struct Target {
     document_id: Option<String>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Operation {
-    Read,
-    Write,
-    Delete,
-}
-
-fn target(
+/// The address in the request's parameters, `S` (the scope) and `I` (the document id), with
+/// `E` for what else the operation takes.
+fn target<S: DocumentScope, I: DocumentIdParam, E: QuerySet>(
     spec: &Spec,
     req: &HttpRequest,
     version: XapiVersion,
-    operation: Operation,
-) -> Result<(Target, QueryParams), ApiError> {
-    let params = QueryParams::parse(req.query_string())?;
-    let mut allowed = vec![spec.id_param];
-    if spec.has_activity {
-        allowed.push("activityId");
-    }
-    if spec.has_agent {
-        allowed.push("agent");
-    }
-    if spec.has_registration {
-        allowed.push("registration");
-    }
-    if operation == Operation::Read {
-        allowed.push("since");
-    }
-    params.allow_only(&allowed)?;
-
-    let activity_id = if spec.has_activity {
-        let id = params.required("activityId")?;
-        params.iri("activityId")?;
-        Some(id.to_owned())
-    } else {
-        None
-    };
-    let agent = if spec.has_agent {
-        let text = params.required("agent")?;
-        let agent =
-            parse_agent_param(text, version).map_err(|e| ApiError::invalid(e.path, e.message))?;
-        Some(ifi_key(&agent).ok_or_else(|| {
-            ApiError::invalid("agent", "must identify an Agent by one identifier")
-        })?)
-    } else {
-        None
-    };
-    let registration = if spec.has_registration {
-        params.uuid("registration")?
-    } else {
-        None
-    };
-    let document_id = params.get(spec.id_param).map(str::to_owned);
-    // A document id is returned as it was given (the id lists); PostgreSQL's text cannot hold
-    // NUL, so such an id is refused rather than stored altered.
-    if document_id.as_deref().is_some_and(|id| id.contains('\0')) {
-        return Err(ApiError::invalid(
-            spec.id_param,
-            "must not contain the NUL character (U+0000)",
-        ));
-    }
-    let id_required = match operation {
-        Operation::Write => true,
-        // Deleting every document of a scope is a State Resource feature only.
-        Operation::Delete => spec.resource != Resource::State,
-        Operation::Read => false,
-    };
-    if id_required && document_id.is_none() {
-        return Err(ApiError::invalid(
-            spec.id_param,
-            "this parameter is required",
-        ));
-    }
-    if document_id.is_some() && params.contains("since") {
-        return Err(ApiError::invalid(
-            "since",
-            format!(
-                "only applies when listing documents, not with {}",
-                spec.id_param
-            ),
-        ));
-    }
+) -> Result<(Target, E), ApiError> {
+    let Params(And(scope, And(id, extra))) =
+        Params::<And<S, And<I, E>>>::from_query(req.query_string())?;
     Ok((
         Target {
-            scope: Scope {
-                resource: spec.resource,
-                activity_id,
-                agent,
-                registration,
-            },
-            document_id,
+            scope: scope.scope(spec.resource, version)?,
+            document_id: id.id(),
         },
-        params,
+        extra,
     ))
 }
 
@@ -153,13 +73,22 @@ fn content_type(req: &HttpRequest) -> String {
 }
 
 /// GET (and HEAD): one document with its ETag, or the ids of the scope's documents.
-pub async fn get(
+pub async fn get<S: DocumentScope, I: DocumentIdParam>(
     spec: &Spec,
     state: &AppState,
     req: &HttpRequest,
     version: XapiVersion,
 ) -> Result<HttpResponse, ApiError> {
-    let (target, params) = target(spec, req, version, Operation::Read)?;
+    let (target, Since { since }) = target::<S, I, Since>(spec, req, version)?;
+    if target.document_id.is_some() && since.is_some() {
+        return Err(ApiError::invalid(
+            "since",
+            format!(
+                "only applies when listing documents, not with {}",
+                spec.id_param
+            ),
+        ));
+    }
     match &target.document_id {
         Some(id) => {
             let document = documents::get(&state.pool, &target.scope.key(id))
@@ -174,7 +103,7 @@ pub async fn get(
                 .body(document.content))
         }
         None => {
-            let since = params.timestamp("since", version)?;
+            let since = since.map(|t| t.at("since", version)).transpose()?;
             let (ids, latest) = documents::list_ids(&state.pool, &target.scope, since).await?;
             // Communication 2.2: a list carries the time of its most recently modified document.
             let mut response = HttpResponse::Ok();
@@ -187,14 +116,14 @@ pub async fn get(
 }
 
 /// PUT: store or replace a document.
-pub async fn put(
+pub async fn put<S: DocumentScope, I: DocumentIdParam>(
     spec: &Spec,
     state: &AppState,
     req: &HttpRequest,
     version: XapiVersion,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let (target, _) = target(spec, req, version, Operation::Write)?;
+    let (target, NoParams {}) = target::<S, I, NoParams>(spec, req, version)?;
     let id = target.document_id.clone().unwrap_or_default();
     let content_type = content_type(req);
     check_size(state, &body)?;
@@ -232,14 +161,14 @@ pub async fn put(
 }
 
 /// POST: store a new document, or merge a JSON object into a stored JSON object.
-pub async fn post(
+pub async fn post<S: DocumentScope, I: DocumentIdParam>(
     spec: &Spec,
     state: &AppState,
     req: &HttpRequest,
     version: XapiVersion,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let (target, _) = target(spec, req, version, Operation::Write)?;
+    let (target, NoParams {}) = target::<S, I, NoParams>(spec, req, version)?;
     let id = target.document_id.clone().unwrap_or_default();
     let content_type = content_type(req);
     check_size(state, &body)?;
@@ -287,13 +216,13 @@ pub async fn post(
 }
 
 /// DELETE: one document, or (State Resource only) every document of the scope.
-pub async fn delete(
+pub async fn delete<S: DocumentScope, I: DocumentIdParam>(
     spec: &Spec,
     state: &AppState,
     req: &HttpRequest,
     version: XapiVersion,
 ) -> Result<HttpResponse, ApiError> {
-    let (target, _) = target(spec, req, version, Operation::Delete)?;
+    let (target, NoParams {}) = target::<S, I, NoParams>(spec, req, version)?;
     let preconditions = Preconditions::from_request(req);
     match &target.document_id {
         Some(id) => {

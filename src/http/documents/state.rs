@@ -7,6 +7,7 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, delete, post, put, route, web};
 
 use super::Spec;
+use super::params::{Since, StateId, StateIdOption, StateScope};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
@@ -17,9 +18,6 @@ use crate::store::documents::Resource;
 const SPEC: Spec = Spec {
     resource: Resource::State,
     id_param: "stateId",
-    has_activity: true,
-    has_agent: true,
-    has_registration: true,
 };
 
 /// One state document (with `stateId`), or the ids of the states of an Activity and Agent.
@@ -27,11 +25,7 @@ const SPEC: Spec = Spec {
     method(get, head),
     tag = "xapi",
     security(("basic" = [])),
-    params(
-        ("activityId" = String, Query), ("agent" = String, Query, description = "an Agent, as JSON"),
-        ("registration" = Option<uuid::Uuid>, Query), ("stateId" = Option<String>, Query),
-        ("since" = Option<String>, Query, description = "list only documents updated after this instant")
-    ),
+    params(StateScope, StateIdOption, Since),
     responses(
         (status = 200, description = "the document (with ETag and Last-Modified), or an array of stateIds"),
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)
@@ -45,7 +39,7 @@ pub async fn get_state(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::StateRead)?;
-    super::get(&SPEC, &state, &req, version).await
+    super::get::<StateScope, StateIdOption>(&SPEC, &state, &req, version).await
 }
 
 /// Store a state document (If-Match / If-None-Match honoured; under 2.0 a blind overwrite of
@@ -53,7 +47,7 @@ pub async fn get_state(
 #[utoipa::path(
     tag = "xapi",
     security(("basic" = [])),
-    params(("activityId" = String, Query), ("agent" = String, Query), ("registration" = Option<uuid::Uuid>, Query), ("stateId" = String, Query)),
+    params(StateScope, StateId),
     request_body(content = Vec<u8>, description = "the document, any content type"),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody))
 )]
@@ -66,14 +60,14 @@ pub async fn put_state(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::StateWrite)?;
-    super::put(&SPEC, &state, &req, version, body).await
+    super::put::<StateScope, StateId>(&SPEC, &state, &req, version, body).await
 }
 
 /// Store a state document, or merge a JSON object into the stored JSON object.
 #[utoipa::path(
     tag = "xapi",
     security(("basic" = [])),
-    params(("activityId" = String, Query), ("agent" = String, Query), ("registration" = Option<uuid::Uuid>, Query), ("stateId" = String, Query)),
+    params(StateScope, StateId),
     request_body(content = Vec<u8>, description = "the document; JSON objects merge into stored JSON objects"),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 412, body = ErrorBody))
 )]
@@ -86,14 +80,14 @@ pub async fn post_state(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::StateWrite)?;
-    super::post(&SPEC, &state, &req, version, body).await
+    super::post::<StateScope, StateId>(&SPEC, &state, &req, version, body).await
 }
 
 /// Delete one state document, or every state of the Activity and Agent (and registration).
 #[utoipa::path(
     tag = "xapi",
     security(("basic" = [])),
-    params(("activityId" = String, Query), ("agent" = String, Query), ("registration" = Option<uuid::Uuid>, Query), ("stateId" = Option<String>, Query)),
+    params(StateScope, StateIdOption),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 412, body = ErrorBody))
 )]
 #[delete("/activities/state")]
@@ -104,5 +98,5 @@ pub async fn delete_state(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::StateWrite)?;
-    super::delete(&SPEC, &state, &req, version).await
+    super::delete::<StateScope, StateIdOption>(&SPEC, &state, &req, version).await
 }

@@ -9,11 +9,10 @@ mod response;
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, post, put, route, web};
-use uuid::Uuid;
 
 use super::auth::Authenticated;
 use super::error::{ApiError, ErrorBody};
-use super::query::QueryParams;
+use super::params::{CanonicalUuid, NoParams, Params};
 use super::state::AppState;
 use super::version::Version;
 use crate::auth::Access;
@@ -28,6 +27,16 @@ fn content_type(req: &HttpRequest) -> Option<&str> {
         .and_then(|v| v.to_str().ok())
 }
 
+/// The id a statement is stored under.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatementIdQuery {
+    /// the id of the statement
+    #[serde(rename = "statementId")]
+    #[param(rename = "statementId", value_type = Uuid)]
+    statement_id: CanonicalUuid,
+}
+
 /// Store one statement under the id given by `statementId`.
 ///
 /// 204 when stored, or when a statement with this id exists and is equivalent (re-delivery);
@@ -37,7 +46,7 @@ fn content_type(req: &HttpRequest) -> Option<&str> {
     tag = "xapi",
     security(("basic" = [])),
     params(
-        ("statementId" = Uuid, Query, description = "the id of the statement"),
+        StatementIdQuery,
         ("X-Experience-API-Version" = String, Header, description = "1.0.0 to 1.0.3, or 2.0.0")
     ),
     request_body(content = Object, description = "a Statement", content_type = "application/json"),
@@ -58,11 +67,9 @@ pub async fn put_statement(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let principal = auth.require(Access::StatementsWrite)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_put_statement))?;
-    let id: Uuid = params
-        .uuid("statementId")?
-        .ok_or_else(|| ApiError::invalid("statementId", "this parameter is required"))?;
+    let Params(StatementIdQuery {
+        statement_id: CanonicalUuid(id),
+    }) = Params::from_query(req.query_string())?;
     let incoming = body::read(content_type(&req), body).await?;
     statements::store(
         &state.ingest,
@@ -100,8 +107,7 @@ pub async fn post_statements(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let principal = auth.require(Access::StatementsWrite)?;
-    let params = QueryParams::parse(req.query_string())?;
-    params.allow_only(documented_query!(__path_post_statements))?;
+    Params::<NoParams>::from_query(req.query_string())?;
     let incoming = body::read(content_type(&req), body).await?;
     let ids = statements::store(
         &state.ingest,
