@@ -8,10 +8,9 @@ use uuid::Uuid;
 use super::auth::Authenticated;
 use super::error::ApiError;
 use super::state::AppState;
-use crate::auth::credentials::{self, CredentialSpec};
 use crate::auth::{Access, Scope, Scopes};
 use crate::http::params::{NoParams, Params};
-use crate::store;
+use crate::service::credentials::{self, CredentialInfo};
 
 /// A credential as listed (never its secret).
 #[derive(Serialize, utoipa::ToSchema)]
@@ -27,8 +26,8 @@ pub struct CredentialView {
     revoked_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-impl From<store::credentials::CredentialInfo> for CredentialView {
-    fn from(row: store::credentials::CredentialInfo) -> Self {
+impl From<CredentialInfo> for CredentialView {
+    fn from(row: CredentialInfo) -> Self {
         CredentialView {
             id: row.id,
             key: row.key,
@@ -77,7 +76,7 @@ pub async fn list_credentials(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::Admin)?;
-    let rows = store::credentials::list(&state.pool).await?;
+    let rows = credentials::list(&state.pool).await?;
     let views: Vec<CredentialView> = rows.into_iter().map(CredentialView::from).collect();
     Ok(HttpResponse::Ok().json(views))
 }
@@ -102,35 +101,14 @@ pub async fn create_credential(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::Admin)?;
     let body = body.into_inner();
-    if body.name.trim().is_empty() {
-        return Err(ApiError::invalid("name", "must not be empty"));
-    }
-    if body.scopes.is_empty() {
-        return Err(ApiError::invalid("scopes", "must grant at least one scope"));
-    }
-    if let Some(key) = &body.key {
-        credentials::validate_key(key).map_err(|e| ApiError::invalid("key", e.to_string()))?;
-        if store::credentials::find_any(&state.pool, key)
-            .await?
-            .is_some()
-        {
-            return Err(ApiError::Conflict(format!(
-                "a credential with key '{key}' exists"
-            )));
-        }
-    }
     let issued = credentials::create(
         &state.pool,
-        CredentialSpec {
-            name: body.name,
-            scopes: Scopes::new(body.scopes),
-            key: body.key,
-            secret: None,
-        },
+        body.name,
+        Scopes::new(body.scopes),
+        body.key,
         &state.authority_homepage,
     )
-    .await
-    .map_err(ApiError::internal)?;
+    .await?;
     Ok(HttpResponse::Created().json(IssuedCredential {
         key: issued.info.key.clone(),
         secret: issued.secret,
@@ -159,19 +137,7 @@ pub async fn revoke_credential(
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::Admin)?;
-    if state.bootstrap_key.as_deref() == Some(key.as_str()) {
-        return Err(ApiError::Conflict(format!(
-            "'{key}' is the start-up credential (LRS_ADMIN_KEY): the server makes sure it exists \
-             at every start, and revoking it would lock out every admin using it until then. \
-             Unset LRS_ADMIN_KEY and LRS_ADMIN_SECRET and restart, then revoke it, or revoke \
-             it with `lrs credentials revoke`"
-        )));
-    }
-    if !store::credentials::revoke(&state.pool, &key).await? {
-        return Err(ApiError::NotFound(format!(
-            "no active credential with key '{key}'"
-        )));
-    }
+    credentials::revoke(&state.pool, &key, state.bootstrap_key.as_deref()).await?;
     state.authenticator.forget_verifications();
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,10 +3,14 @@
 //! of them knows about HTTP.
 
 pub mod analytics;
+pub mod course_settings;
 pub mod courses;
+pub mod credentials;
 pub mod definitions;
+pub mod documents;
 pub mod erasure;
 pub mod learners;
 pub mod models;
+pub mod roster;
 pub mod statements;
 pub mod trail;

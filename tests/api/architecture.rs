@@ -416,3 +416,32 @@ fn the_library_and_the_simulator_do_not_depend_on_each_other() {
         );
     }
 }
+
+/// Handlers call services, not the store: what `http` takes from `store` is types only (a
+/// path ending in a type's name), besides the health probe's ping of the database.
+#[test]
+fn http_calls_no_store_function() {
+    let mut calls = Vec::new();
+    for source in sources()
+        .iter()
+        .filter(|s| s.module.first().is_some_and(|m| m == "http"))
+    {
+        let found = paths(&source.code);
+        // `use a::{B, C}` is also read inline as `a`: a path that others extend is a prefix.
+        for path in found
+            .iter()
+            .filter(|p| !found.iter().any(|q| q.starts_with(&format!("{p}::"))))
+        {
+            let Some(rest) = path.strip_prefix("crate::store") else {
+                continue;
+            };
+            let last = rest.rsplit("::").next().unwrap_or_default();
+            let is_type = last.starts_with(|c: char| c.is_ascii_uppercase());
+            let is_probe = source.module == ["http", "health"] && rest == "::ping";
+            if !(is_type || is_probe) {
+                calls.push(format!("{}: {path}", source.module.join("::")));
+            }
+        }
+    }
+    assert!(calls.is_empty(), "http reaches into the store: {calls:#?}");
+}

@@ -2,67 +2,25 @@
 //! they withdrew and when, and attributes the institution chooses to send (a programme, a
 //! prior-attainment band) for the fairness report.
 
-use std::collections::{BTreeMap, HashMap};
-
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::params::{CourseQuery, FormatQuery, NewCourseQuery};
-use super::{Page, course_param, learner_ifi, list_response, wants_csv};
+use super::{Page, course_param, list_response, wants_csv};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::params::{And, Params};
 use crate::http::state::AppState;
-use crate::store::analytics::course_settings;
-use crate::store::analytics::enrolments::{self, Enrolment};
-
-/// Rows per upload, at most.
-const MAX_ROWS: usize = 100_000;
-/// Attributes per learner, at most, and their sizes.
-const MAX_ATTRIBUTES: usize = 20;
-const MAX_ATTRIBUTE_NAME: usize = 64;
-const MAX_ATTRIBUTE_VALUE: usize = 256;
-
-/// One enrolment (JSON form). In CSV: columns `learner`, `enrolled_at`, `withdrawn_at`, and
-/// every other column an attribute.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EnrolmentInput {
-    /// An Agent (object), or an IFI key or e-mail address (string).
-    #[schema(value_type = Object)]
-    learner: Value,
-    enrolled_at: Option<DateTime<Utc>>,
-    /// When the learner withdrew (null: still enrolled).
-    withdrawn_at: Option<DateTime<Utc>>,
-    /// Attributes the institution chooses to send, as strings (e.g. `{"programme": "BSc
-    /// Biology", "prior_attainment": "B"}`): the evaluation reports the model's accuracy per
-    /// value of each.
-    #[serde(default)]
-    attributes: BTreeMap<String, String>,
-}
+use crate::service::roster::enrolments::{self, EnrolmentInput, EnrolmentView};
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct RosterSummary {
     /// Enrolments written (new, or replacing the learner's earlier one).
     enrolled: u64,
-}
-
-/// A learner on the roster.
-#[derive(Serialize, Default, utoipa::ToSchema)]
-pub struct EnrolmentView {
-    learner: String,
-    name: Option<String>,
-    enrolled_at: Option<DateTime<Utc>>,
-    withdrawn_at: Option<DateTime<Utc>>,
-    /// The attributes, as JSON text.
-    attributes: String,
-    /// Statements in the course: 0 for a learner who never started.
-    statements: i64,
-    never_started: bool,
 }
 
 /// Record a course's roster, or part of it: each learner's enrolment is created or replaced.
@@ -99,70 +57,8 @@ pub async fn upload_enrolments(
             )));
         }
     };
-    if rows.len() > MAX_ROWS {
-        return Err(ApiError::PayloadTooLarge(format!(
-            "at most {MAX_ROWS} enrolments per upload"
-        )));
-    }
-    let enrolments = validate(rows)?;
-    let course = course_settings::ensure(&state.pool, iri).await?;
-    let enrolled = enrolments::upsert(&state.pool, course, &enrolments).await?;
+    let enrolled = enrolments::enrol(&state.pool, iri, rows).await?;
     Ok(HttpResponse::Ok().json(RosterSummary { enrolled }))
-}
-
-fn validate(rows: Vec<EnrolmentInput>) -> Result<Vec<Enrolment>, ApiError> {
-    let mut first_row: HashMap<String, usize> = HashMap::new();
-    let mut out = Vec::with_capacity(rows.len());
-    for (i, row) in rows.into_iter().enumerate() {
-        let text = match row.learner {
-            Value::String(s) => s,
-            other => other.to_string(),
-        };
-        let (ifi, agent) = learner_ifi(&text)
-            .map_err(|e| ApiError::invalid(format!("[{i}].learner"), e.to_string()))?;
-        if let Some(first) = first_row.insert(ifi.clone(), i) {
-            return Err(ApiError::invalid(
-                format!("[{i}].learner"),
-                format!("the same learner as row [{first}]; give each learner once"),
-            ));
-        }
-        if let (Some(enrolled), Some(withdrawn)) = (row.enrolled_at, row.withdrawn_at)
-            && withdrawn < enrolled
-        {
-            return Err(ApiError::invalid(
-                format!("[{i}].withdrawn_at"),
-                "is before enrolled_at",
-            ));
-        }
-        if row.attributes.len() > MAX_ATTRIBUTES {
-            return Err(ApiError::invalid(
-                format!("[{i}].attributes"),
-                format!("at most {MAX_ATTRIBUTES} attributes"),
-            ));
-        }
-        for (name, value) in &row.attributes {
-            if name.is_empty() || name.chars().count() > MAX_ATTRIBUTE_NAME {
-                return Err(ApiError::invalid(
-                    format!("[{i}].attributes"),
-                    format!("an attribute name must be 1 to {MAX_ATTRIBUTE_NAME} characters"),
-                ));
-            }
-            if value.chars().count() > MAX_ATTRIBUTE_VALUE {
-                return Err(ApiError::invalid(
-                    format!("[{i}].attributes.{name}"),
-                    format!("at most {MAX_ATTRIBUTE_VALUE} characters"),
-                ));
-            }
-        }
-        out.push(Enrolment {
-            ifi,
-            agent,
-            enrolled_at: row.enrolled_at,
-            withdrawn_at: row.withdrawn_at,
-            attributes: serde_json::to_value(&row.attributes).unwrap_or(Value::Null),
-        });
-    }
-    Ok(out)
 }
 
 fn parse_csv(body: &[u8]) -> Result<Vec<EnrolmentInput>, ApiError> {
@@ -239,18 +135,6 @@ pub async fn course_enrolments(
     let Params(And(course, format)) =
         Params::<And<CourseQuery, FormatQuery>>::from_query(req.query_string())?;
     let course = course_param(&state, &course).await?;
-    let rows: Vec<EnrolmentView> = enrolments::list(&state.pool, course.id)
-        .await?
-        .into_iter()
-        .map(|r| EnrolmentView {
-            learner: r.learner_ifi,
-            name: r.learner_name,
-            enrolled_at: r.enrolled_at,
-            withdrawn_at: r.withdrawn_at,
-            attributes: r.attributes.to_string(),
-            never_started: r.statements == 0,
-            statements: r.statements,
-        })
-        .collect();
+    let rows = enrolments::list(&state.pool, course.id).await?;
     list_response(&rows, wants_csv(&req, &format), None)
 }

@@ -1,8 +1,6 @@
 //! The model history: which model scored live courses when, who or what activated it, and why.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::{DateTime, Utc};
-use serde::Serialize;
 
 use super::params::FormatQuery;
 use super::{Page, list_response, wants_csv};
@@ -11,36 +9,7 @@ use crate::http::auth::Authenticated;
 use crate::http::error::ApiError;
 use crate::http::params::Params;
 use crate::http::state::AppState;
-use crate::store::analytics::activations::{self, ActivationRow};
-
-/// One activation of a model.
-#[derive(Serialize, Default, utoipa::ToSchema)]
-pub struct ActivationView {
-    /// The model that became active.
-    model: i64,
-    at: DateTime<Utc>,
-    /// `admin` (through the API) or `scheduler` (the scheduled retraining).
-    kind: String,
-    /// The credential key of the admin, or `scheduler`.
-    by: String,
-    reason: String,
-    /// The scheduler's comparison that justified it (ROC AUC of the new and the active model
-    /// on the held-out course), as JSON text; empty for an admin's choice.
-    evaluation: Option<String>,
-}
-
-impl From<ActivationRow> for ActivationView {
-    fn from(row: ActivationRow) -> Self {
-        ActivationView {
-            model: row.model_id,
-            at: row.at,
-            kind: row.kind,
-            by: row.by,
-            reason: row.reason,
-            evaluation: row.evaluation.map(|e| e.to_string()),
-        }
-    }
-}
+use crate::service::models::{self, ActivationView};
 
 /// The model history, newest first: every time a model became the one that scores live
 /// courses, by whom or what, and why.
@@ -58,10 +27,6 @@ pub async fn model_history(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Access::AnalyticsRead)?;
     let Params(format) = Params::<FormatQuery>::from_query(req.query_string())?;
-    let rows: Vec<ActivationView> = activations::history(&state.pool)
-        .await?
-        .into_iter()
-        .map(ActivationView::from)
-        .collect();
+    let rows = models::history(&state.pool).await?;
     list_response(&rows, wants_csv(&req, &format), None)
 }

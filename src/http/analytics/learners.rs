@@ -4,14 +4,13 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::params::{CourseQuery, FormatQuery, LearnerQuery};
-use super::{Page, course_param, learner_ifi, list_response, wants_csv};
+use super::{Page, course_param, list_response, wants_csv};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::params::{And, Params};
 use crate::http::state::AppState;
 use crate::service::learners::{self, LearnerView, ListQuery};
-use crate::store::analytics::reports;
 
 /// The learners of a course with metrics and risk, filtered, sorted and paged.
 ///
@@ -54,10 +53,7 @@ pub async fn learner_courses(
     auth.require(Access::AnalyticsRead)?;
     let Params(And(learner, format)) =
         Params::<And<LearnerQuery, FormatQuery>>::from_query(req.query_string())?;
-    let (ifi, _) = learner_ifi(&learner.learner)?;
-    let learner = reports::learner_id(&state.pool, &ifi)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no learner {ifi}")))?;
+    let learner = learners::find(&state.pool, &learner.learner).await?;
     let views = learners::learner_courses(&state.pool, learner).await?;
     list_response(&views, wants_csv(&req, &format), None)
 }

@@ -20,16 +20,12 @@ pub mod trail;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use self::params::{CourseQuery, FormatQuery};
 use super::error::ApiError;
 use super::params::ListFormat;
 use super::state::AppState;
-use crate::analytics::classify::MAX_LEARNER_KEY_BYTES;
-pub use crate::service::analytics::training::cutoff_week;
-use crate::store::analytics::metrics::{self, CourseDates};
-use crate::xapi::{XapiVersion, ifi_key, validate_agent};
+use crate::store::analytics::metrics::CourseDates;
 
 /// Whether the client asked for CSV: `format`, else the `Accept` header.
 pub fn wants_csv(req: &HttpRequest, format: &FormatQuery) -> bool {
@@ -99,13 +95,13 @@ macro_rules! list_rows {
 }
 
 list_rows!(
-    history::ActivationView,
-    enrolments::EnrolmentView,
+    crate::service::models::ActivationView,
+    crate::service::roster::enrolments::EnrolmentView,
     crate::service::courses::CourseView,
     crate::service::courses::WeekView,
     crate::service::courses::HeatCell,
     crate::service::learners::LearnerView,
-    models::ModelSummary,
+    crate::service::models::ModelSummary,
     crate::service::trail::TrailDayView,
     crate::service::trail::TrailStatement
 );
@@ -198,82 +194,14 @@ fn items_json<T: Serialize>(rows: &[T], mut out: Vec<u8>) -> Result<Vec<u8>, ser
 
 /// The course named by the `course` parameter; 404 when the LRS has never seen it.
 pub async fn course_param(state: &AppState, course: &CourseQuery) -> Result<CourseDates, ApiError> {
-    let iri = &course.course;
-    metrics::course_by_iri(&state.pool, iri)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no course {iri} (no statement has named it)")))
-}
-
-/// Course IRIs named in a request body, each once (a course named twice would count its
-/// learners twice in a training set or an evaluation).
-pub fn distinct_courses(courses: Vec<String>) -> Result<Vec<String>, ApiError> {
-    let mut seen = std::collections::HashSet::new();
-    let courses: Vec<String> = courses
-        .into_iter()
-        .filter(|c| seen.insert(c.clone()))
-        .collect();
-    if courses.is_empty() {
-        return Err(ApiError::invalid("courses", "name at least one course"));
-    }
-    Ok(courses)
-}
-
-/// A learner's IFI key from a query parameter or an uploaded row.
-pub fn learner_ifi(text: &str) -> Result<(String, Value), ApiError> {
-    let text = text.trim();
-    let agent = if text.starts_with('{') {
-        serde_json::from_str(text)
-            .map_err(|e| ApiError::invalid("learner", format!("is not valid JSON: {e}")))?
-    } else if let Some(rest) = text.strip_prefix("account:") {
-        // At the first `|`: an IRI (the homePage) cannot hold one, an account name can.
-        let (home, name) = rest.split_once('|').ok_or_else(|| {
-            ApiError::invalid("learner", "an account key is account:<homePage>|<name>")
-        })?;
-        json!({"objectType": "Agent", "account": {"homePage": home, "name": name}})
-    } else if let Some(mbox) = text.strip_prefix("mbox:") {
-        json!({"objectType": "Agent", "mbox": mbox})
-    } else if let Some(sum) = text.strip_prefix("mbox_sha1sum:") {
-        json!({"objectType": "Agent", "mbox_sha1sum": sum})
-    } else if let Some(openid) = text.strip_prefix("openid:") {
-        json!({"objectType": "Agent", "openid": openid})
-    } else if text.starts_with("mailto:") {
-        json!({"objectType": "Agent", "mbox": text})
-    } else if text.contains('@') && !text.contains(' ') {
-        json!({"objectType": "Agent", "mbox": format!("mailto:{text}")})
-    } else {
-        return Err(ApiError::invalid(
-            "learner",
-            "give an IFI key (mbox:mailto:..., account:<homePage>|<name>, openid:..., mbox_sha1sum:...), an Agent as JSON, or an e-mail address",
-        ));
-    };
-    // Every form is held to the rules of an Agent in a statement (a well-formed mailto IRI,
-    // 40 hex digits, an absolute openid and homePage...): a malformed key would otherwise
-    // enrol a learner no statement can ever name.
-    validate_agent(&agent, XapiVersion::V2_0(0))
-        .map_err(|e| ApiError::invalid("learner", format!("{}: {}", e.path, e.message)))?;
-    if agent.get("objectType").and_then(Value::as_str) == Some("Group") {
-        return Err(ApiError::invalid(
-            "learner",
-            "a learner is an Agent, not a Group",
-        ));
-    }
-    let ifi = ifi_key(&agent)
-        .ok_or_else(|| ApiError::invalid("learner", "does not identify an Agent"))?;
-    if ifi.len() > MAX_LEARNER_KEY_BYTES {
-        return Err(ApiError::invalid(
-            "learner",
-            format!(
-                "identifiers longer than {MAX_LEARNER_KEY_BYTES} bytes are not tracked by the analytics"
-            ),
-        ));
-    }
-    Ok((ifi, agent))
+    crate::service::courses::find(&state.pool, &course.course).await
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use super::*;
-    use crate::service::analytics::training::MAX_CUTOFF_WEEK;
 
     #[test]
     fn list_bodies_are_the_same_json_serialized_in_one_part_or_two() {
@@ -286,52 +214,6 @@ mod tests {
                 let body: Value = serde_json::from_slice(&body).expect("valid JSON");
                 assert_eq!(body, json!({"items": rows, "next": next}), "{n} rows");
             }
-        }
-    }
-
-    #[test]
-    fn an_account_key_is_its_own_learner_even_with_a_bar_in_the_name() {
-        let agent = json!({"account": {"homePage": "https://lms.example.edu", "name": "A|7"}});
-        let key = ifi_key(&agent).expect("an account");
-        let (parsed, _) = learner_ifi(&key).expect("the list's key");
-        assert_eq!(parsed, key);
-    }
-
-    #[test]
-    fn cutoff_weeks_and_course_lists_are_checked() {
-        assert_eq!(cutoff_week("w", 4, 1).expect("in range"), 4);
-        assert!(cutoff_week("w", 0, 1).is_err());
-        assert_eq!(cutoff_week("w", 0, 0).expect("as of the start"), 0);
-        for week in [u64::from(MAX_CUTOFF_WEEK) + 1, 100_000_000, u64::MAX] {
-            assert!(cutoff_week("w", week, 0).is_err(), "{week}");
-        }
-        let courses = distinct_courses(vec!["a".into(), "b".into(), "a".into()]).expect("two");
-        assert_eq!(courses, vec!["a", "b"]);
-        assert!(distinct_courses(Vec::new()).is_err());
-    }
-
-    #[test]
-    fn learners_can_be_named_several_ways() {
-        let by_key = learner_ifi("mbox:mailto:ann@example.edu").expect("key").0;
-        let by_email = learner_ifi("ann@example.edu").expect("email").0;
-        let by_json = learner_ifi(r#"{"mbox": "mailto:ann@example.edu"}"#)
-            .expect("json")
-            .0;
-        assert_eq!(by_key, by_email);
-        assert_eq!(by_key, by_json);
-        let account = learner_ifi("account:https://lms.example.edu|s1")
-            .expect("account")
-            .0;
-        assert!(account.starts_with("account:"), "{account}");
-        assert!(learner_ifi("not a learner").is_err());
-        for malformed in [
-            "mbox:mailto:",
-            "mbox_sha1sum:zz",
-            "openid:notauri",
-            "account:|",
-            r#"{"objectType": "Group", "mbox": "mailto:group@example.edu"}"#,
-        ] {
-            assert!(learner_ifi(malformed).is_err(), "{malformed}");
         }
     }
 }

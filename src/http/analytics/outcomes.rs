@@ -1,22 +1,18 @@
 //! Outcome upload for student-information systems: who passed, failed or withdrew.
 
-use std::collections::HashMap;
-
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::course_param;
 use super::params::CourseQuery;
-use super::{course_param, learner_ifi};
-use crate::analytics::classify::Outcome;
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::params::{And, Flag, Params};
-
 use crate::http::state::AppState;
-use crate::store::analytics::{enrolments, reports};
+use crate::service::roster::outcomes;
 
 /// Whether outcomes may enrol their learners.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
@@ -93,50 +89,7 @@ pub async fn upload_outcomes(
             )));
         }
     };
-    if raw.len() > 100_000 {
-        return Err(ApiError::PayloadTooLarge(
-            "at most 100,000 outcomes per upload".into(),
-        ));
-    }
-    let mut outcomes = Vec::with_capacity(raw.len());
-    // A learner twice in one upload has no defined winner: refused, naming both rows.
-    let mut rows_by_learner: HashMap<String, usize> = HashMap::new();
-    for (i, (learner, outcome)) in raw.iter().enumerate() {
-        let (ifi, agent) = learner_ifi(learner)
-            .map_err(|e| ApiError::invalid(format!("[{i}].learner"), e.to_string()))?;
-        if let Some(first) = rows_by_learner.insert(ifi.clone(), i) {
-            return Err(ApiError::invalid(
-                format!("[{i}].learner"),
-                format!("the same learner as row [{first}]; give each learner once"),
-            ));
-        }
-        let outcome = Outcome::parse(outcome).ok_or_else(|| {
-            ApiError::invalid(format!("[{i}].outcome"), "must be pass, fail or withdrawn")
-        })?;
-        outcomes.push((ifi, agent, outcome.as_str().to_owned()));
-    }
-    if !enrol {
-        let ifis: Vec<String> = outcomes.iter().map(|o| o.0.clone()).collect();
-        let known: std::collections::HashSet<String> =
-            enrolments::in_course(&state.pool, course.id, &ifis)
-                .await?
-                .into_iter()
-                .collect();
-        if let Some((i, (ifi, _, _))) = outcomes
-            .iter()
-            .enumerate()
-            .find(|(_, o)| !known.contains(&o.0))
-        {
-            return Err(ApiError::invalid(
-                format!("[{i}].learner"),
-                format!(
-                    "{ifi} is not in this course (no statement in it, not on its roster); \
-                     enrol them first (POST /analytics/enrolments), or send enrol=true"
-                ),
-            ));
-        }
-    }
-    let recorded = reports::upload_outcomes(&state.pool, course.id, &outcomes).await?;
+    let recorded = outcomes::record(&state.pool, course.id, &raw, enrol).await?;
     Ok(HttpResponse::Ok().json(UploadSummary { recorded }))
 }
 

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::params::{CourseQuery, FormatQuery};
-use super::{Page, course_param, learner_ifi, list_response, wants_csv};
+use super::{Page, course_param, list_response, wants_csv};
 use crate::auth::Access;
 use crate::http::auth::Authenticated;
 use crate::http::error::{ApiError, ErrorBody};
@@ -13,7 +13,6 @@ use crate::http::params::{And, Day, PageSize, Params, Timestamp};
 use crate::http::state::AppState;
 use crate::service::trail::{self, TrailDayView, TrailStatement};
 use crate::store::analytics::metrics::CourseDates;
-use crate::store::analytics::reports;
 
 /// A learner in a course.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -65,10 +64,7 @@ async fn learner_in_course(
         },
     )
     .await?;
-    let (ifi, _) = learner_ifi(&params.learner)?;
-    let learner = reports::learner_id(&state.pool, &ifi)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no learner {ifi}")))?;
+    let learner = crate::service::learners::find(&state.pool, &params.learner).await?;
     Ok((course, learner))
 }
 /// A learner's timeline in a course, per day or (`granularity=week`) per course week.

@@ -7,22 +7,20 @@
 pub mod activity_profile;
 pub mod agent_profile;
 mod params;
-mod preconditions;
 pub mod state;
 
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
-use chrono::{Duration, DurationRound, Utc};
 
 use self::params::{DocumentIdParam, DocumentScope, Since};
-use self::preconditions::Preconditions;
 use super::error::ApiError;
 use super::params::{And, NoParams, Params, QuerySet};
 use super::state::AppState;
 use super::statements::http_date;
-use crate::store::documents::{self, Resource, Scope};
-use crate::xapi::{XapiVersion, is_json_media_type, json_object, merge_objects};
+use crate::service::documents::{self, Preconditions, Write};
+use crate::store::documents::{Resource, Scope};
+use crate::xapi::XapiVersion;
 
 /// How a resource addresses its documents.
 pub struct Spec {
@@ -55,21 +53,28 @@ fn target<S: DocumentScope, I: DocumentIdParam, E: QuerySet>(
     ))
 }
 
-fn now() -> chrono::DateTime<Utc> {
-    let now = Utc::now();
-    now.duration_trunc(Duration::milliseconds(1)).unwrap_or(now)
-}
-
 fn etag(sha1: &str) -> String {
     format!("\"{sha1}\"")
 }
 
-fn content_type(req: &HttpRequest) -> String {
-    req.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .unwrap_or_else(|| "application/octet-stream".to_owned())
+/// The document in a request: its bytes, their media type and the condition headers.
+fn write<'a>(state: &AppState, req: &HttpRequest, body: &'a Bytes) -> Write<'a> {
+    Write {
+        content_type: req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/octet-stream")
+            .to_owned(),
+        content: body,
+        preconditions: preconditions(req),
+        max_bytes: state.max_document_bytes,
+    }
+}
+
+fn preconditions(req: &HttpRequest) -> Preconditions {
+    let value = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    Preconditions::new(value(header::IF_MATCH), value(header::IF_NONE_MATCH))
 }
 
 /// GET (and HEAD): one document with its ETag, or the ids of the scope's documents.
@@ -91,7 +96,7 @@ pub async fn get<S: DocumentScope, I: DocumentIdParam>(
     }
     match &target.document_id {
         Some(id) => {
-            let document = documents::get(&state.pool, &target.scope.key(id))
+            let document = documents::get(&state.pool, &target.scope, id)
                 .await?
                 .ok_or_else(|| {
                     ApiError::NotFound(format!("no document with {} {id}", spec.id_param))
@@ -124,39 +129,9 @@ pub async fn put<S: DocumentScope, I: DocumentIdParam>(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let (target, NoParams {}) = target::<S, I, NoParams>(spec, req, version)?;
-    let id = target.document_id.clone().unwrap_or_default();
-    let content_type = content_type(req);
-    check_size(state, &body)?;
-    if is_json_media_type(&content_type)
-        && serde_json::from_slice::<serde_json::Value>(&body).is_err()
-    {
-        return Err(ApiError::bad_request(
-            "the document is declared application/json but is not valid JSON",
-        ));
-    }
-    let preconditions = Preconditions::from_request(req);
-    let key = target.scope.key(&id);
-    let mut tx = state.pool.begin().await?;
-    let current = documents::lock(&mut tx, &key).await?;
-    preconditions.check(current.as_ref())?;
-    if !preconditions.any() {
-        // Communication 3.1: a client must not overwrite a document blindly. The State
-        // Resource is exempt under 1.0.x; under 2.0 every document resource is concurrent.
-        let concurrent = spec.resource != Resource::State || version.is_v2();
-        if current.is_some() && concurrent {
-            return Err(ApiError::Conflict(
-                "the document exists: send If-Match with its ETag to replace it (or If-None-Match: * to create only)"
-                    .into(),
-            ));
-        }
-        if current.is_none() && spec.resource != Resource::State && !version.is_v2() {
-            return Err(ApiError::bad_request(
-                "a PUT to a profile document needs If-Match (to replace) or If-None-Match: * (to create)",
-            ));
-        }
-    }
-    documents::save(&mut tx, &target.scope, &id, &content_type, &body, now()).await?;
-    tx.commit().await?;
+    let id = target.document_id.unwrap_or_default();
+    let write = write(state, req, &body);
+    documents::put(&state.pool, &target.scope, &id, write, version).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -169,49 +144,9 @@ pub async fn post<S: DocumentScope, I: DocumentIdParam>(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let (target, NoParams {}) = target::<S, I, NoParams>(spec, req, version)?;
-    let id = target.document_id.clone().unwrap_or_default();
-    let content_type = content_type(req);
-    check_size(state, &body)?;
-    let posted_is_json = is_json_media_type(&content_type);
-    if posted_is_json && serde_json::from_slice::<serde_json::Value>(&body).is_err() {
-        return Err(ApiError::bad_request(
-            "the document is declared application/json but is not valid JSON",
-        ));
-    }
-    let preconditions = Preconditions::from_request(req);
-    let key = target.scope.key(&id);
-    let mut tx = state.pool.begin().await?;
-    let current = documents::lock(&mut tx, &key).await?;
-    preconditions.check(current.as_ref())?;
-    let (content_type, content) = match current {
-        None => (content_type, body.to_vec()),
-        Some(current) => {
-            let stored = is_json_media_type(&current.content_type)
-                .then(|| json_object(&current.content))
-                .flatten()
-                .ok_or_else(|| {
-                    ApiError::bad_request(
-                        "the stored document is not a JSON object, so a POST cannot merge into it; use PUT",
-                    )
-                })?;
-            let posted = posted_is_json
-                .then(|| json_object(&body))
-                .flatten()
-                .ok_or_else(|| {
-                    ApiError::bad_request(
-                        "a POST to an existing document must be a JSON object sent as application/json",
-                    )
-                })?;
-            let merged = serde_json::Value::Object(merge_objects(stored, posted));
-            (
-                "application/json".to_owned(),
-                merged.to_string().into_bytes(),
-            )
-        }
-    };
-    check_size(state, &content)?;
-    documents::save(&mut tx, &target.scope, &id, &content_type, &content, now()).await?;
-    tx.commit().await?;
+    let id = target.document_id.unwrap_or_default();
+    let write = write(state, req, &body);
+    documents::post(&state.pool, &target.scope, &id, write).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -223,31 +158,7 @@ pub async fn delete<S: DocumentScope, I: DocumentIdParam>(
     version: XapiVersion,
 ) -> Result<HttpResponse, ApiError> {
     let (target, NoParams {}) = target::<S, I, NoParams>(spec, req, version)?;
-    let preconditions = Preconditions::from_request(req);
-    match &target.document_id {
-        Some(id) => {
-            let key = target.scope.key(id);
-            let mut tx = state.pool.begin().await?;
-            let current = documents::lock(&mut tx, &key).await?;
-            preconditions.check(current.as_ref())?;
-            if current.is_some() {
-                documents::delete(&mut tx, &key).await?;
-            }
-            tx.commit().await?;
-        }
-        None => {
-            documents::delete_scope(&state.pool, &target.scope).await?;
-        }
-    }
+    let id = target.document_id.as_deref();
+    documents::delete(&state.pool, &target.scope, id, preconditions(req)).await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-fn check_size(state: &AppState, content: &[u8]) -> Result<(), ApiError> {
-    if content.len() > state.max_document_bytes {
-        return Err(ApiError::PayloadTooLarge(format!(
-            "documents are limited to {} bytes (LRS_MAX_DOCUMENT_BYTES)",
-            state.max_document_bytes
-        )));
-    }
-    Ok(())
 }

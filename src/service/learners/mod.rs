@@ -81,6 +81,15 @@ impl ListQuery {
     }
 }
 
+/// The learner a request names (an IFI key, an Agent as JSON or an e-mail address); 404 when
+/// the analytics have never seen them.
+pub async fn find(pool: &PgPool, learner: &str) -> Result<i64, ApiError> {
+    let (ifi, _) = crate::service::roster::learner_key(learner)?;
+    crate::store::analytics::reports::learner_id(pool, &ifi)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no learner {ifi}")))
+}
+
 /// A page of a course's learners (metrics and risk), filtered and sorted, and the cursor of
 /// the next page.
 ///

@@ -2,10 +2,7 @@
 //! 7232 section 3). ETags are the quoted SHA-1 of the stored bytes; clients may send them
 //! quoted, unquoted or weak (`W/`), or `*`.
 
-use actix_web::HttpRequest;
-use actix_web::http::header;
-
-use crate::http::error::ApiError;
+use crate::error::ApiError;
 use crate::store::documents::Document;
 
 /// The parsed condition headers of a request.
@@ -41,16 +38,11 @@ fn parse(value: &str) -> Option<Condition> {
 }
 
 impl Preconditions {
-    pub fn from_request(req: &HttpRequest) -> Preconditions {
-        let header = |name| {
-            req.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse)
-        };
+    /// From the values of the `If-Match` and `If-None-Match` headers.
+    pub fn new(if_match: Option<&str>, if_none_match: Option<&str>) -> Preconditions {
         Preconditions {
-            if_match: header(header::IF_MATCH),
-            if_none_match: header(header::IF_NONE_MATCH),
+            if_match: if_match.and_then(parse),
+            if_none_match: if_none_match.and_then(parse),
         }
     }
 
@@ -105,10 +97,7 @@ mod tests {
     }
 
     fn with(if_match: Option<&str>, if_none_match: Option<&str>) -> Preconditions {
-        Preconditions {
-            if_match: if_match.and_then(parse),
-            if_none_match: if_none_match.and_then(parse),
-        }
+        Preconditions::new(if_match, if_none_match)
     }
 
     #[test]

@@ -2,6 +2,9 @@
 //! mean and spread, and for boosted trees the step function), how it was trained, and its
 //! evaluations.
 
+mod history;
+mod train;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -10,6 +13,8 @@ use sqlx::PgPool;
 use crate::analytics::model::TrainedModel;
 use crate::error::ApiError;
 use crate::store::analytics::models::{self, EvaluationRow};
+pub use history::{ActivationView, history};
+pub use train::{EvaluateRequest, ModelSummary, TrainRequest, activate, evaluate, list, train};
 
 /// A model: features with coefficients, training metrics and evaluations.
 #[derive(Serialize, utoipa::ToSchema)]
