@@ -4,11 +4,6 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{LearnerView, ListQuery};
-use crate::error::ApiError;
-
-/// A hundred years: beyond it, `inactive_days` is a mistake, not a question.
-const MAX_INACTIVE_DAYS: f64 = 36_500.0;
-
 /// The filters of a learner list; a learner is listed when it passes all of them.
 #[derive(Default)]
 pub struct Filter {
@@ -20,50 +15,13 @@ pub struct Filter {
 }
 
 impl Filter {
-    pub fn parse(params: &ListQuery) -> Result<Filter, ApiError> {
-        let mut filter = Filter::default();
-        if let Some(band) = params.band.as_deref() {
-            if !["high", "medium", "low"].contains(&band) {
-                return Err(ApiError::invalid("band", "must be high, medium or low"));
-            }
-            filter.band = Some(band.to_owned());
+    pub fn new(params: &ListQuery) -> Filter {
+        Filter {
+            band: params.band.as_ref().map(|b| b.0.clone()),
+            min_risk: params.min_risk.map(|p| p.0),
+            inactive_days: params.inactive_days.map(|d| d.0),
+            outcome: params.outcome.as_ref().map(|o| o.0.clone()),
         }
-        if let Some(min) = params.min_risk.as_deref() {
-            // A probability: NaN or 7 would silently list nobody (or everybody).
-            filter.min_risk = Some(
-                min.parse()
-                    .ok()
-                    .filter(|m: &f64| (0.0..=1.0).contains(m))
-                    .ok_or_else(|| {
-                        ApiError::invalid("min_risk", "must be a number between 0 and 1")
-                    })?,
-            );
-        }
-        if let Some(days) = params.inactive_days.as_deref() {
-            filter.inactive_days = Some(
-                days.parse()
-                    .ok()
-                    .filter(|d: &f64| (0.0..=MAX_INACTIVE_DAYS).contains(d))
-                    .ok_or_else(|| {
-                        ApiError::invalid(
-                            "inactive_days",
-                            format!("must be a number of days from 0 to {MAX_INACTIVE_DAYS}"),
-                        )
-                    })?,
-            );
-        }
-        filter.outcome = match params.outcome.as_deref() {
-            None => None,
-            Some("unknown") => Some(None),
-            Some(outcome @ ("pass" | "fail" | "withdrawn")) => Some(Some(outcome.to_owned())),
-            Some(_) => {
-                return Err(ApiError::invalid(
-                    "outcome",
-                    "must be pass, fail, withdrawn or unknown",
-                ));
-            }
-        };
-        Ok(filter)
     }
 
     /// Whether the learner is listed.
@@ -120,11 +78,12 @@ impl Filter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ApiError;
     use crate::service::learners::order::tests::learners;
-    use crate::service::learners::tests::query;
+    use crate::service::learners::tests::try_query;
 
     fn filter(text: &str) -> Result<Filter, ApiError> {
-        Filter::parse(&query(text))
+        try_query(text).map(|q| Filter::new(&q))
     }
 
     #[test]

@@ -7,10 +7,10 @@ mod as_of;
 mod filter;
 mod order;
 mod page;
+mod query;
 mod view;
 
-use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use chrono::Utc;
 use sqlx::PgPool;
 
 use crate::error::ApiError;
@@ -23,51 +23,13 @@ use filter::Filter;
 pub use order::LearnerPage;
 use order::ListOrder;
 use page::sql_page;
+pub use query::ListQuery;
 pub use view::{LearnerView, instant};
-
-/// The parameters of a course's learner list, as a client gives them: each is checked, and
-/// named in the error when it is wrong, by [`course_learners`].
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// high, medium or low
-    pub band: Option<String>,
-    /// only learners at or above this risk (0..1)
-    #[param(value_type = Option<f64>)]
-    pub min_risk: Option<String>,
-    /// only learners inactive for at least this many days
-    #[param(value_type = Option<f64>)]
-    pub inactive_days: Option<String>,
-    /// pass, fail, withdrawn or unknown
-    pub outcome: Option<String>,
-    /// risk (default), name, last_activity, statements, active_days, time_on_task, coverage
-    pub sort: Option<String>,
-    /// desc (default) or asc
-    pub order: Option<String>,
-    /// page size, default 100, at most 10000
-    #[param(value_type = Option<u32>)]
-    pub limit: Option<String>,
-    /// the `next` of the previous page
-    pub cursor: Option<String>,
-    /// metrics and scores as of the end of this course week
-    #[param(value_type = Option<u32>)]
-    pub as_of_week: Option<String>,
-    #[rustfmt::skip]
-    /// metrics and scores as of this day (YYYY-MM-DD or an instant, day resolution): statements of earlier days count
-    pub as_of: Option<String>,
-}
 
 impl ListQuery {
     fn cutoff(&self) -> Result<Option<Cutoff>, ApiError> {
-        let week = self
-            .as_of_week
-            .as_deref()
-            .map(|w| {
-                w.parse::<u64>()
-                    .map_err(|_| ApiError::invalid("as_of_week", "must be a non-negative integer"))
-            })
-            .transpose()?;
-        Ok(match (week, self.as_of.as_deref()) {
+        let week = self.as_of_week.map(|w| w.0);
+        Ok(match (week, self.as_of) {
             (Some(_), Some(_)) => {
                 return Err(ApiError::invalid(
                     "as_of",
@@ -75,7 +37,7 @@ impl ListQuery {
                 ));
             }
             (Some(week), None) => Some(Cutoff::Week(cutoff_week("as_of_week", week, 0)?)),
-            (None, Some(text)) => Some(Cutoff::Day(parse_day(text)?)),
+            (None, Some(day)) => Some(Cutoff::Day(day.0)),
             (None, None) => None,
         })
     }
@@ -103,7 +65,7 @@ pub async fn course_learners(
     query: &ListQuery,
 ) -> Result<LearnerPage, ApiError> {
     let cutoff = query.cutoff()?;
-    let filter = Filter::parse(query)?;
+    let filter = Filter::new(query);
     let order = ListOrder::parse(query, course.id)?;
     let mut views: Vec<LearnerView> = match cutoff {
         None => {
@@ -145,29 +107,22 @@ pub async fn learner_courses(pool: &PgPool, learner: i64) -> Result<Vec<LearnerV
     Ok(views)
 }
 
-/// A day, from `YYYY-MM-DD` or an RFC 3339 instant (its UTC day).
-fn parse_day(text: &str) -> Result<chrono::NaiveDate, ApiError> {
-    text.parse::<chrono::NaiveDate>()
-        .ok()
-        .or_else(|| {
-            DateTime::parse_from_rfc3339(text)
-                .ok()
-                .map(|t| t.with_timezone(&Utc).date_naive())
-        })
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "as_of",
-                "must be a date (YYYY-MM-DD) or an RFC 3339 instant",
-            )
-        })
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::ListQuery;
 
-    /// A list query from a query string, as a client would send it.
+    use crate::error::ApiError;
+
+    /// A list query from a query string, as a client would send it; a wrong value is an
+    /// error naming its parameter.
+    pub fn try_query(text: &str) -> Result<ListQuery, ApiError> {
+        let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(text.as_bytes()));
+        serde_path_to_error::deserialize(pairs)
+            .map_err(|e| ApiError::invalid(e.path().to_string(), e.into_inner().to_string()))
+    }
+
+    /// A valid list query.
     pub fn query(text: &str) -> ListQuery {
-        serde_urlencoded::from_str(text).expect("a list query")
+        try_query(text).expect("a list query")
     }
 }

@@ -16,8 +16,8 @@ use super::{LearnerView, ListQuery};
 use crate::error::ApiError;
 
 /// Sort orders of the learner list.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Sort {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
     Risk,
     Name,
     LastActivity,
@@ -40,7 +40,7 @@ impl Sort {
         }
     }
 
-    fn parse(text: &str) -> Option<Sort> {
+    pub fn parse(text: &str) -> Option<Sort> {
         Some(match text {
             "risk" => Sort::Risk,
             "name" => Sort::Name,
@@ -107,7 +107,14 @@ struct ListCursor {
 pub const SQL_PAGE_MAX: usize = 1000;
 
 /// The longest page a client may ask for.
-const MAX_LIMIT: usize = 10_000;
+pub const MAX_LIMIT: usize = 10_000;
+
+impl<'de> Deserialize<'de> for Sort {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Sort, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(d)?;
+        Sort::parse(&text).ok_or_else(|| serde::de::Error::custom("unknown sort order"))
+    }
+}
 
 /// The order and page of a learner list.
 pub struct ListOrder {
@@ -121,18 +128,8 @@ pub struct ListOrder {
 impl ListOrder {
     /// The order of a list of this course's learners.
     pub fn parse(params: &ListQuery, course_id: i64) -> Result<ListOrder, ApiError> {
-        let sort = match params.sort.as_deref() {
-            None => Sort::Risk,
-            Some(s) => {
-                Sort::parse(s).ok_or_else(|| ApiError::invalid("sort", "unknown sort order"))?
-            }
-        };
-        let descending = match params.order.as_deref() {
-            None => sort != Sort::Name,
-            Some("desc") => true,
-            Some("asc") => false,
-            Some(_) => return Err(ApiError::invalid("order", "must be asc or desc")),
-        };
+        let sort = params.sort.unwrap_or(Sort::Risk);
+        let descending = params.order.map_or(sort != Sort::Name, |d| d.0);
         let after = params
             .cursor
             .as_deref()
@@ -152,16 +149,7 @@ impl ListOrder {
                 "belongs to another list: keep the course, sort and order of the first page",
             ));
         }
-        let limit = match params.limit.as_deref() {
-            None => 100,
-            Some(v) => v
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=MAX_LIMIT).contains(n))
-                .ok_or_else(|| {
-                    ApiError::invalid("limit", format!("must be from 1 to {MAX_LIMIT}"))
-                })?,
-        };
+        let limit = params.limit.map_or(100, |l| l.0);
         Ok(ListOrder {
             course_id,
             sort,
@@ -285,7 +273,7 @@ pub(crate) mod tests {
     use chrono::{DateTime, Duration, Utc};
 
     use super::*;
-    use crate::service::learners::tests::query;
+    use crate::service::learners::tests::{query, try_query};
     use crate::store::analytics::learners::LearnerListRow;
 
     /// A learner whose values repeat across learners (ties) and are sometimes missing.
@@ -321,7 +309,7 @@ pub(crate) mod tests {
     }
 
     fn order(text: &str) -> Result<ListOrder, ApiError> {
-        ListOrder::parse(&query(text), 1)
+        try_query(text).and_then(|q| ListOrder::parse(&q, 1))
     }
 
     /// The learners of the page, by IFI key.
