@@ -66,7 +66,6 @@ pub struct CourseDetail {
     pub deadlines: Vec<DeadlineView>,
 }
 
-/// The course with its deadlines.
 /// The course with this IRI; 404 when no statement (nor roster, nor settings) has named it.
 pub async fn find(pool: &PgPool, iri: &str) -> Result<CourseDates, ApiError> {
     crate::store::analytics::metrics::course_by_iri(pool, iri)
@@ -74,6 +73,7 @@ pub async fn find(pool: &PgPool, iri: &str) -> Result<CourseDates, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("no course {iri} (no statement has named it)")))
 }
 
+/// The course with its deadlines.
 pub async fn detail(pool: &PgPool, id: i64) -> Result<CourseDetail, ApiError> {
     let row = reports::course(pool, id)
         .await?
