@@ -28,6 +28,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
 pub const DEFAULT_POOL_SIZE: u32 = 16;
 pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 30;
+pub const DEFAULT_DASHBOARD_IDLE_MINUTES: u64 = 30;
 pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 20;
 pub const DEFAULT_AUTHORITY_HOMEPAGE: &str = "http://lrs.localhost";
 
@@ -119,6 +120,10 @@ pub struct Config {
     /// HTTP worker threads (default: one per CPU).
     #[arg(long, env = "LRS_WORKERS", global = true)]
     pub workers: Option<usize>,
+
+    /// Minutes a dashboard session lives without a request.
+    #[arg(long, env = "LRS_DASHBOARD_IDLE_MINUTES", default_value_t = DEFAULT_DASHBOARD_IDLE_MINUTES, value_parser = clap::value_parser!(u64).range(1..=10_080), global = true)]
+    pub dashboard_idle_minutes: u64,
 
     /// Seconds in-flight requests get to finish after SIGTERM/SIGINT.
     #[arg(long, env = "LRS_SHUTDOWN_TIMEOUT_SECS", default_value_t = DEFAULT_SHUTDOWN_TIMEOUT_SECS, global = true)]
@@ -263,6 +268,7 @@ impl Default for Config {
             max_statements_in_flight: 0,
             statement_writers: 0,
             workers: None,
+            dashboard_idle_minutes: DEFAULT_DASHBOARD_IDLE_MINUTES,
             shutdown_timeout_secs: DEFAULT_SHUTDOWN_TIMEOUT_SECS,
             body_timeout_secs: DEFAULT_BODY_TIMEOUT_SECS,
             pg_bin_dir: None,
@@ -286,6 +292,13 @@ impl Default for Config {
 }
 
 impl Config {
+    /// How long a dashboard session lives without a request.
+    pub fn dashboard_idle(&self) -> crate::service::dashboard_sessions::Idle {
+        crate::service::dashboard_sessions::Idle(std::time::Duration::from_secs(
+            self.dashboard_idle_minutes * 60,
+        ))
+    }
+
     /// The scheduled retraining policy; None when turned off.
     pub fn retrain_policy(&self) -> Option<crate::service::analytics::retrain::RetrainPolicy> {
         (self.analytics_retrain_hours > 0).then(|| {

@@ -12,6 +12,8 @@
 //! jobs        background loops around services                               -> service, store
 //! http        thin handlers, middleware, OpenAPI                             -> service, store,
 //!                                                                               auth, xapi
+//! web         the dashboard's pages (HTML, SVG charts), on the same services -> service, auth,
+//!                                                                               http (state)
 //! startup, cli, config, database, embedded, telemetry: putting it together
 //! ```
 //!
@@ -35,4 +37,5 @@ pub mod service;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod web;
 pub mod xapi;

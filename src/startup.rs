@@ -52,6 +52,7 @@ impl Application {
             );
         let mut background = vec![authenticator.spawn_revocation_listener(background_pool.clone())];
         background.extend(crate::jobs::start_analytics(&background_pool, config));
+        background.extend(crate::jobs::start_always(&background_pool, config));
         // Statements are written on connections of their own (see `writer_pool`): the group
         // writers', and a few for large batches (more than a few large transactions at once
         // only interleave on a small machine, as `WriteGate` explains).
@@ -80,6 +81,9 @@ impl Application {
             },
             analytics: config.analytics(),
             bootstrap_key: config.admin_key.clone(),
+            dashboard_idle: crate::service::dashboard_sessions::Idle(
+                std::time::Duration::from_secs(config.dashboard_idle_minutes * 60),
+            ),
         });
         let limit = config.max_body_bytes;
         let openapi = http::openapi::openapi();
@@ -120,6 +124,7 @@ impl Application {
                 )
                 .configure(http::routes)
                 .into_app()
+                .configure(crate::web::routes)
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
                 .default_service(web::to(not_found))
         };

@@ -18,7 +18,8 @@ fn to_json<B: MessageBody + 'static>(res: ServiceResponse<B>) -> Result<ErrorHan
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    // JSON already, or a page of the dashboard (`web`), which answers its errors as pages.
     if is_json {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }

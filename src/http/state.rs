@@ -24,6 +24,8 @@ pub struct AppState {
     /// `LRS_ADMIN_KEY`: the credential this process ensured at start-up, which may not be
     /// revoked over HTTP (an admin using it would lock every admin out until a restart).
     pub bootstrap_key: Option<String>,
+    /// How long a dashboard session lives without a request.
+    pub dashboard_idle: crate::service::dashboard_sessions::Idle,
 }
 
 /// The versions credentials last used, so that an error about a missing version header can

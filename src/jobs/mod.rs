@@ -5,6 +5,7 @@
 //! that a command (`lrs analytics verify`), a test or another job can do it once.
 
 mod analytics;
+mod dashboard_sessions;
 mod queue_vacuum;
 mod retrain;
 mod scorer;
@@ -40,6 +41,15 @@ pub fn start_analytics(pool: &PgPool, config: &Config) -> Vec<tokio::task::JoinH
         jobs.push(retrain::spawn(pool.clone(), policy));
     }
     jobs
+}
+
+/// Starts the jobs every LRS process runs whatever its analytics settings: the deletion of
+/// idle dashboard sessions (any process may do it; doing it twice is harmless).
+pub fn start_always(pool: &PgPool, config: &Config) -> Vec<tokio::task::JoinHandle<()>> {
+    vec![dashboard_sessions::spawn(
+        pool.clone(),
+        config.dashboard_idle(),
+    )]
 }
 
 /// Waits longer after each consecutive failure (up to 5 s) and returns the new count.

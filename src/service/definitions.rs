@@ -32,25 +32,27 @@ pub async fn activity(pool: &PgPool, id: &str) -> Result<Activity, ApiError> {
 }
 
 /// Everything the LRS knows about an Agent: each identifier and name as an array
-/// (Communication 2.4.1). Absent properties are left out.
+/// (Communication 2.4.1). Absent properties are left out (none is required: a Person has the
+/// one identifier it was asked by, and names only if the LRS has seen some).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Person {
     /// Always `Person`.
     #[serde(rename = "objectType")]
     pub object_type: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     pub name: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<String>, required = false)]
     pub mbox: Vec<Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<String>, required = false)]
     pub mbox_sha1sum: Vec<Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<String>, required = false)]
     pub openid: Vec<Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<Object>, required = false)]
     pub account: Vec<Value>,
 }
 

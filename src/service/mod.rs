@@ -6,6 +6,7 @@ pub mod analytics;
 pub mod course_settings;
 pub mod courses;
 pub mod credentials;
+pub mod dashboard_sessions;
 pub mod definitions;
 pub mod documents;
 pub mod erasure;

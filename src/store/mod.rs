@@ -4,6 +4,7 @@ pub mod activities;
 pub mod agents;
 pub mod analytics;
 pub mod credentials;
+pub mod dashboard_sessions;
 pub mod documents;
 pub mod erasure;
 pub mod retry;

@@ -8,6 +8,7 @@ mod analytics;
 mod architecture;
 mod auth;
 mod conformance;
+mod dashboard;
 mod database;
 mod documents;
 mod erasure;

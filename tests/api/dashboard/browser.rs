@@ -1,0 +1,219 @@
+//! The dashboard in a real headless Chromium, driven through chromedriver (WebDriver): what a
+//! person does, and screenshots to look at (`target/tmp/screenshots/`). CI installs Debian's
+//! `chromium` and `chromium-driver` and sets `LRS_REQUIRE_BROWSER=1`, so that there these tests
+//! run, never skip; on a machine without them they say so and skip.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use super::app_with_a_course;
+
+/// A chromedriver of this test's own, on a free port; stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn find_program(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .chain([
+            PathBuf::from("/usr/bin"),
+            PathBuf::from("/usr/lib/chromium"),
+        ])
+        .map(|dir| dir.join(name))
+        .find(|path| path.is_file())
+}
+
+impl Driver {
+    /// None when chromedriver is not installed and the browser is not required.
+    fn start() -> Option<Driver> {
+        let required = std::env::var("LRS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+        let Some(program) = find_program("chromedriver") else {
+            assert!(
+                !required,
+                "LRS_REQUIRE_BROWSER=1 but chromedriver is not installed"
+            );
+            eprintln!(
+                "skipped: chromedriver is not installed (apt-get install chromium chromium-driver)"
+            );
+            return None;
+        };
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(program)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not listen"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+
+    /// A headless Chromium at 1366×768. As root, Chromium runs only without its sandbox.
+    async fn browser(&self) -> Client {
+        let mut options = json!({
+            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                     "--disable-gpu", "--window-size=1366,768"]
+        });
+        if let Some(binary) = find_program("chromium") {
+            options["binary"] = json!(binary);
+        }
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("goog:chromeOptions".into(), options);
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .expect("a Chromium session")
+    }
+}
+
+/// Saves a screenshot of the page as `target/tmp/screenshots/{name}.png`.
+async fn screenshot(browser: &Client, name: &str) {
+    let png = browser.screenshot().await.expect("a screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).expect("the screenshot folder");
+    std::fs::write(dir.join(format!("{name}.png")), png).expect("the screenshot");
+}
+
+async fn fill(browser: &Client, name: &str, value: &str) {
+    browser
+        .find(Locator::Css(&format!("input[name={name}]")))
+        .await
+        .expect("the field")
+        .send_keys(value)
+        .await
+        .expect("typed");
+}
+
+#[tokio::test]
+async fn an_instructor_signs_in_sees_the_courses_and_signs_out_in_chromium() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = app_with_a_course().await;
+    let browser = driver.browser().await;
+
+    browser
+        .goto(&format!("{}/", app.address))
+        .await
+        .expect("the sign-in page");
+    screenshot(&browser, "sign-in").await;
+
+    // A wrong secret: the form says so, and stays.
+    fill(&browser, "key", &app.admin_key).await;
+    fill(&browser, "secret", "wrong").await;
+    browser
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .expect("the button")
+        .click()
+        .await
+        .expect("submitted");
+    let alert = browser
+        .wait()
+        .for_element(Locator::Css("[role=alert]"))
+        .await
+        .expect("an alert");
+    assert_eq!(
+        alert.text().await.expect("text"),
+        "Unknown key or wrong secret."
+    );
+    screenshot(&browser, "sign-in-wrong-secret").await;
+
+    // The key is kept; the secret is typed again.
+    fill(&browser, "secret", &app.admin_secret).await;
+    browser
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .expect("the button")
+        .click()
+        .await
+        .expect("submitted");
+    browser
+        .wait()
+        .for_element(Locator::Css("table"))
+        .await
+        .expect("the courses table");
+    let url = browser.current_url().await.expect("a URL");
+    assert_eq!(url.path(), "/dashboard/courses");
+    let table = browser
+        .find(Locator::Css("table"))
+        .await
+        .expect("table")
+        .text()
+        .await
+        .expect("text");
+    assert!(table.contains("Biology 101"), "{table}");
+    assert!(table.contains(super::COURSE_IRI), "{table}");
+    let sparkline = browser
+        .find(Locator::Css("svg.spark"))
+        .await
+        .expect("a sparkline");
+    assert!(
+        sparkline
+            .attr("aria-label")
+            .await
+            .expect("attribute")
+            .is_some_and(|label| label.starts_with("statements per course week: ")),
+        "the chart says its numbers"
+    );
+    screenshot(&browser, "courses-1366x768").await;
+    browser
+        .set_window_size(390, 844)
+        .await
+        .expect("a phone's width");
+    screenshot(&browser, "courses-390x844").await;
+
+    browser
+        .find(Locator::Css("header form button"))
+        .await
+        .expect("sign out")
+        .click()
+        .await
+        .expect("signed out");
+    browser
+        .wait()
+        .for_element(Locator::Css("input[name=key]"))
+        .await
+        .expect("the sign-in form again");
+    browser
+        .goto(&format!("{}/dashboard/courses", app.address))
+        .await
+        .expect("page");
+    let url = browser.current_url().await.expect("a URL");
+    assert_eq!(
+        url.path(),
+        "/",
+        "signed out, the courses page sends to the sign-in form"
+    );
+    browser.close().await.expect("closed");
+}
