@@ -87,12 +87,16 @@ async fn render(
     })
 }
 
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
 fn row(view: &CourseView, weekly: &[f64]) -> Markup {
     let title = view.title.as_deref().unwrap_or(&view.course);
     html! {
         tr {
             td {
-                (title)
+                a href={"/dashboard/course?course=" (encode(&view.course))} { (title) }
                 @if view.title.is_some() { span.iri { (view.course) } }
             }
             td.optional {

@@ -28,7 +28,7 @@ pub enum Sort {
 }
 
 impl Sort {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Sort::Risk => "risk",
             Sort::Name => "name",

@@ -187,10 +187,78 @@ async fn an_instructor_signs_in_sees_the_courses_and_signs_out_in_chromium() {
         "the chart says its numbers"
     );
     screenshot(&browser, "courses-1366x768").await;
+
+    // The course: its charts and risk list.
+    browser
+        .find(Locator::LinkText("Biology 101"))
+        .await
+        .expect("the course's link")
+        .click()
+        .await
+        .expect("followed");
+    browser
+        .wait()
+        .for_element(Locator::Css("svg.heatmap"))
+        .await
+        .expect("the heatmap");
+    let h1 = browser
+        .find(Locator::Css("h1"))
+        .await
+        .expect("h1")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(h1, "Biology 101");
+    let rows = browser
+        .find_all(Locator::Css("section table tbody tr"))
+        .await
+        .expect("the risk list");
+    assert_eq!(rows.len(), 2, "two learners");
+    screenshot(&browser, "course-1366x768").await;
+    // The whole page, in a window tall enough for it.
+    browser
+        .set_window_size(1366, 1300)
+        .await
+        .expect("a tall window");
+    screenshot(&browser, "course-1366-whole").await;
+    browser
+        .set_window_size(1366, 768)
+        .await
+        .expect("back to 1366×768");
+    // The filter form: sort by name, apply.
+    browser
+        .find(Locator::Css("select[name=sort] option[value=name]"))
+        .await
+        .expect("the name order")
+        .click()
+        .await
+        .expect("chosen");
+    browser
+        .find(Locator::Css("form.filters button"))
+        .await
+        .expect("apply")
+        .click()
+        .await
+        .expect("applied");
+    browser
+        .wait()
+        .for_element(Locator::Css(
+            "form.filters select[name=sort] option[value=name][selected]",
+        ))
+        .await
+        .expect("the page sorted by name");
+    let url = browser.current_url().await.expect("a URL");
+    assert!(
+        url.query().unwrap_or_default().contains("sort=name"),
+        "{url}"
+    );
     browser
         .set_window_size(390, 844)
         .await
         .expect("a phone's width");
+    screenshot(&browser, "course-390x844").await;
+    browser.back().await.expect("back");
+    browser.back().await.expect("back");
     screenshot(&browser, "courses-390x844").await;
 
     browser
@@ -215,5 +283,113 @@ async fn an_instructor_signs_in_sees_the_courses_and_signs_out_in_chromium() {
         "/",
         "signed out, the courses page sends to the sign-in form"
     );
+    browser.close().await.expect("closed");
+}
+
+/// A simulated course with an active model: the risk list as an instructor sees it, each
+/// learner with a risk, a band and three reasons.
+#[tokio::test]
+async fn the_risk_list_of_a_scored_course_in_chromium() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = crate::helpers::spawn_app_with(|c| c.analytics_worker = false).await;
+    let course = crate::analytics::model_gate::ingest(
+        &app,
+        &lrs_simulator::SimulationConfig {
+            seed: 11,
+            run: 1,
+            courses: 1,
+            learners_per_course: 60,
+            weeks: 4,
+            ..lrs_simulator::SimulationConfig::default()
+        },
+    )
+    .await;
+    lrs::service::analytics::drain::drain(&app.pool, &lrs::config::Config::default().analytics())
+        .await
+        .expect("drain");
+    let trained = app
+        .admin(reqwest::Method::POST, "/analytics/models")
+        .json(&json!({"courses": [course], "cutoff_week": 2, "activate": true}))
+        .send()
+        .await
+        .expect("train");
+    assert_eq!(trained.status().as_u16(), 201);
+    lrs::service::analytics::scoring::refresh_stale(&app.pool)
+        .await
+        .expect("score");
+
+    let browser = driver.browser().await;
+    browser
+        .goto(&format!("{}/", app.address))
+        .await
+        .expect("the sign-in page");
+    fill(&browser, "key", &app.admin_key).await;
+    fill(&browser, "secret", &app.admin_secret).await;
+    browser
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .expect("the button")
+        .click()
+        .await
+        .expect("submitted");
+    browser
+        .wait()
+        .for_element(Locator::Css("table"))
+        .await
+        .expect("signed in");
+    browser
+        .goto(&format!(
+            "{}/dashboard/course?course={}&limit=12",
+            app.address,
+            crate::analytics::fixtures::encode(&course)
+        ))
+        .await
+        .expect("the course page");
+    let rows = browser
+        .find_all(Locator::Css("section table tbody tr"))
+        .await
+        .expect("the risk list");
+    assert_eq!(rows.len(), 12, "a page of 12");
+    for row in &rows {
+        let text = row.text().await.expect("text");
+        assert!(text.contains('%'), "a risk: {text}");
+        let reasons = row
+            .find_all(Locator::Css("ul.reasons li"))
+            .await
+            .expect("reasons");
+        assert_eq!(reasons.len(), 3, "three reasons: {text}");
+    }
+    let risks: Vec<f64> = {
+        let mut risks = Vec::new();
+        for row in &rows {
+            let cell = row
+                .find(Locator::Css("td:nth-child(2)"))
+                .await
+                .expect("the risk cell")
+                .text()
+                .await
+                .expect("text");
+            risks.push(cell.trim_end_matches('%').parse().expect("a percentage"));
+        }
+        risks
+    };
+    assert!(
+        risks.windows(2).all(|w| w[0] >= w[1]),
+        "highest risk first: {risks:?}"
+    );
+    assert!(
+        browser
+            .find(Locator::LinkText("Next learners"))
+            .await
+            .is_ok(),
+        "more than a page"
+    );
+    browser
+        .set_window_size(1366, 1700)
+        .await
+        .expect("a tall window");
+    screenshot(&browser, "course-scored-1366-whole").await;
     browser.close().await.expect("closed");
 }

@@ -2,6 +2,7 @@
 //! real headless Chromium (`browser`).
 
 mod browser;
+mod course;
 mod sessions;
 
 use reqwest::redirect::Policy;
