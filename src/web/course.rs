@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::charts::{self, Bar};
 use super::session::SignedIn;
-use super::{layout, respond};
+use super::{encode, layout, respond};
 use crate::auth::Access;
 use crate::error::ApiError;
 use crate::http::params::{And, Params};
@@ -91,7 +91,7 @@ async fn render(
         section aria-labelledby="risk" {
             h2 #risk { "Learners by risk" }
             (filters(&iri, &list))
-            (risk_table(&listed.rows()))
+            (risk_table(&iri, &listed.rows()))
             nav.pager aria-label="pages" {
                 a href={"/dashboard/course.csv?" (query)} { "Download this page as CSV" }
                 @if let Some(next) = &listed.next {
@@ -210,7 +210,7 @@ fn reasons(v: &LearnerView) -> Vec<&str> {
     .collect()
 }
 
-fn risk_table(rows: &[&LearnerView]) -> Markup {
+fn risk_table(course: &str, rows: &[&LearnerView]) -> Markup {
     if rows.is_empty() {
         return html! { p { "No learner matches." } };
     }
@@ -231,7 +231,12 @@ fn risk_table(rows: &[&LearnerView]) -> Markup {
                 tbody {
                     @for v in rows {
                         tr {
-                            td { (v.name.as_deref().unwrap_or(&v.learner)) span.iri { (v.learner) } }
+                            td {
+                                a href={"/dashboard/learner?course=" (encode(course)) "&learner=" (encode(&v.learner))} {
+                                    (v.name.as_deref().unwrap_or(&v.learner))
+                                }
+                                span.iri { (v.learner) }
+                            }
                             td.num { (percent(v.risk)) }
                             td { @if let Some(band) = &v.risk_band { span class={"band band-" (band)} { (band) } } }
                             td { ul.reasons { @for reason in reasons(v) { li { (reason) } } } }

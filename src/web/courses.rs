@@ -7,7 +7,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::session::SignedIn;
-use super::{charts, layout, respond};
+use super::{charts, encode, layout, respond};
 use crate::auth::Access;
 use crate::error::ApiError;
 use crate::http::params::Params;
@@ -85,10 +85,6 @@ async fn render(
             }
         }
     })
-}
-
-fn encode(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 fn row(view: &CourseView, weekly: &[f64]) -> Markup {

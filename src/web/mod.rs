@@ -3,18 +3,25 @@
 //! services as the HTTP API, as the signed-in credential, with that credential's scopes.
 //!
 //! Pages: sign-in at `/`, the courses at `/dashboard/courses`, a course (charts, heatmap, risk
-//! list) at `/dashboard/course?course=<IRI>`.
+//! list) at `/dashboard/course?course=<IRI>`, a learner in a course (the drill-down) at
+//! `/dashboard/learner?course=<IRI>&learner=<IFI key>`.
 
 mod assets;
 mod charts;
 mod course;
 mod courses;
 mod layout;
+mod learner;
 mod respond;
 mod session;
 mod sign_in;
 
 use actix_web::web;
+
+/// A query parameter's value, encoded for a link.
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
 
 /// The dashboard's routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -24,5 +31,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(courses::page)
         .service(course::page)
         .service(course::csv)
+        .service(learner::page)
         .service(assets::stylesheet);
 }

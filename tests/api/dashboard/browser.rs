@@ -391,5 +391,39 @@ async fn the_risk_list_of_a_scored_course_in_chromium() {
         .await
         .expect("a tall window");
     screenshot(&browser, "course-scored-1366-whole").await;
+
+    // The drill-down of the learner most at risk.
+    let first = rows[0]
+        .find(Locator::Css("td a"))
+        .await
+        .expect("the learner's link");
+    let name = first.text().await.expect("a name");
+    first.click().await.expect("followed");
+    browser
+        .wait()
+        .for_element(Locator::Css("section[aria-labelledby=statements] table"))
+        .await
+        .expect("the learner's statements");
+    let h1 = browser
+        .find(Locator::Css("h1"))
+        .await
+        .expect("h1")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(h1, name);
+    let reasons = browser
+        .find_all(Locator::Css("section[aria-labelledby=risk] ul.reasons li"))
+        .await
+        .expect("reasons");
+    assert_eq!(reasons.len(), 3);
+    assert!(
+        browser
+            .find(Locator::Css("section[aria-labelledby=trail] svg.bars"))
+            .await
+            .is_ok(),
+        "the weekly trail"
+    );
+    screenshot(&browser, "learner-1366-whole").await;
     browser.close().await.expect("closed");
 }

@@ -123,3 +123,53 @@ async fn the_course_page_needs_analytics_read() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_learner_page_shows_the_trail_and_the_statements() {
+    let app = app_with_a_course().await;
+    let session = sign_in(&app, &app.admin_key, &app.admin_secret).await;
+    let get = |path: String| {
+        client()
+            .get(format!("{}{path}", app.address))
+            .header("cookie", format!("lrs_session={session}"))
+            .send()
+    };
+    let course_page = get(format!("/dashboard/course?course={}", encode(COURSE_IRI)))
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("html");
+    let link = format!(
+        "/dashboard/learner?course={}&amp;learner={}",
+        encode(COURSE_IRI),
+        encode(&learner_key(1))
+    );
+    assert!(
+        course_page.contains(&link),
+        "the risk list links the learner: {course_page}"
+    );
+
+    let page = get(link.replace("&amp;", "&")).await.expect("request");
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("<h1>Learner 1</h1>"), "{html}");
+    assert!(
+        html.contains("Week 1 (from 2026-01-05): 2 statements on 1 days"),
+        "{html}"
+    );
+    assert!(
+        html.contains("2026-01-05 10:00") && html.contains("2026-01-13 10:00"),
+        "{html}"
+    );
+    assert!(html.contains("No score"), "no model is active: {html}");
+
+    let unknown = get(format!(
+        "/dashboard/learner?course={}&learner={}",
+        encode(COURSE_IRI),
+        encode("mbox:mailto:nobody@example.org")
+    ))
+    .await
+    .expect("request");
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
