@@ -10,7 +10,8 @@
 //!    indexes as `statements`; every LRS figure is also given as a ratio of the raw one. The
 //!    POST phases and their raw counterparts run side by side, in rounds, and the table adds
 //!    the median of the rounds (`rounds.rs`);
-//! 3. listing the 10,000 learners of a course with metrics and risk;
+//! 3. listing the 10,000 learners of a course with metrics and risk, and the dashboard's page
+//!    of that course;
 //! 4. queries on a store of at least 1,000,000 statements (GET by agent, verb + activity,
 //!    registration, since, related_activities; walking `more` pages);
 //! 5. analytics freshness under sustained ingest at half the maximum rate;
@@ -20,6 +21,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod cpu;
+mod dashboard;
 mod data;
 mod freshness;
 mod ingest;

@@ -14,7 +14,7 @@ use crate::cpu::Share;
 use crate::data::Templates;
 use crate::server::Server;
 use crate::stats::Phase;
-use crate::{freshness, ingest, learners, queries, rounds};
+use crate::{dashboard, freshness, ingest, learners, queries, rounds};
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
     eprintln!("generating statement templates from the simulator...");
@@ -84,6 +84,17 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         let course = learners::setup(&url, &pool, args.course_learners).await?;
         settle_store(&pool).await?;
         phases.push(learners::measure(&url, &course, learners::REQUESTS, &pool, server.pid).await?);
+        phases.push(
+            dashboard::measure(
+                &url,
+                &course,
+                args.course_learners as u64,
+                learners::REQUESTS,
+                &pool,
+                server.pid,
+            )
+            .await?,
+        );
     }
     let mut sustained_rate: Option<f64> = None;
     if args.runs("queries") {
