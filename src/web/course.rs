@@ -177,6 +177,8 @@ fn filters(course: &str, list: &ListQuery) -> Markup {
                     }
                 }
             }
+            label { "Name or identifier " input type="search" name="search"
+                value=[list.search.as_ref().map(|s| s.0.as_str())]; }
             label { "Risk at least " input type="number" name="min_risk" min="0" max="1" step="0.05"
                 value=[list.min_risk.map(|p| p.0)]; }
             label { "Inactive days at least " input type="number" name="inactive_days" min="0" step="1"

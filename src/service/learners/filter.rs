@@ -12,6 +12,8 @@ pub struct Filter {
     inactive_days: Option<f64>,
     /// `Some(None)`: learners without a known outcome.
     outcome: Option<Option<String>>,
+    /// Text the name or IFI key must contain, ASCII letters lowered.
+    search: Option<String>,
 }
 
 impl Filter {
@@ -21,6 +23,7 @@ impl Filter {
             min_risk: params.min_risk.map(|p| p.0),
             inactive_days: params.inactive_days.map(|d| d.0),
             outcome: params.outcome.as_ref().map(|o| o.0.clone()),
+            search: params.search.as_ref().map(|s| s.0.to_ascii_lowercase()),
         }
     }
 
@@ -39,6 +42,11 @@ impl Filter {
                 .outcome
                 .as_ref()
                 .is_none_or(|outcome| &v.outcome == outcome)
+            && self.search.as_ref().is_none_or(|text| {
+                format!("{} {}", v.name.as_deref().unwrap_or(""), v.learner)
+                    .to_ascii_lowercase()
+                    .contains(text.as_str())
+            })
     }
 }
 
@@ -52,6 +60,7 @@ pub struct SqlFilter<'a> {
     pub outcome: Option<&'a str>,
     pub min_risk: Option<f64>,
     pub inactive_since: Option<DateTime<Utc>>,
+    pub search: Option<&'a str>,
 }
 
 impl Filter {
@@ -71,6 +80,8 @@ impl Filter {
                 let millis = (days - 0.1) * 86_400_000.0;
                 now.checked_sub_signed(Duration::milliseconds(millis as i64))
             }),
+            // The same text test as `keeps`, so exact.
+            search: self.search.as_deref(),
         }
     }
 }

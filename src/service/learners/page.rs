@@ -44,6 +44,7 @@ pub(super) async fn sql_page(
             outcome: sql_filter.outcome,
             min_risk: sql_filter.min_risk,
             inactive_since: sql_filter.inactive_since,
+            search: sql_filter.search,
             limit: chunk as i64,
         };
         let rows = course_learners_page(pool, &query).await?;

@@ -26,6 +26,9 @@ pub struct ListQuery {
     /// pass, fail, withdrawn or unknown
     #[param(value_type = Option<String>)]
     pub outcome: Option<OutcomeFilter>,
+    /// only learners whose name or IFI key contains this text (ASCII letters in any case)
+    #[param(value_type = Option<String>)]
+    pub search: Option<Search>,
     /// risk (default), name, last_activity, statements, active_days, time_on_task, coverage
     #[param(value_type = Option<String>)]
     pub sort: Option<Sort>,
@@ -110,6 +113,26 @@ impl<'de> Deserialize<'de> for OutcomeFilter {
             "pass" | "fail" | "withdrawn" => Ok(OutcomeFilter(Some(outcome.into_owned()))),
             _ => Err(D::Error::custom("must be pass, fail, withdrawn or unknown")),
         }
+    }
+}
+
+/// Text to look for in names and IFI keys: 1 to 200 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Search(pub String);
+
+/// The longest search text.
+const MAX_SEARCH: usize = 200;
+
+impl<'de> Deserialize<'de> for Search {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Search, D::Error> {
+        let text = text(d)?;
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > MAX_SEARCH {
+            return Err(D::Error::custom(format!(
+                "must be 1 to {MAX_SEARCH} characters"
+            )));
+        }
+        Ok(Search(text.to_owned()))
     }
 }
 

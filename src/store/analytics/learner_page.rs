@@ -29,6 +29,9 @@ pub struct PageQuery<'a> {
     pub min_risk: Option<f64>,
     /// Only learners never active, or last active at or before this instant.
     pub inactive_since: Option<DateTime<Utc>>,
+    /// Only learners whose name or IFI key contains this, ASCII letters in lower case
+    /// (`translate` below lowers ASCII only, as Rust's `to_ascii_lowercase` does).
+    pub search: Option<&'a str>,
     pub limit: i64,
 }
 
@@ -74,6 +77,9 @@ async fn by_risk(pool: &PgPool, page: &PageQuery<'_>) -> sqlx::Result<Vec<Learne
                or coalesce(lc.uploaded_outcome, lc.statement_outcome) is not distinct from nullif($5, 'unknown'))
           and ($6::float8 is null or lc.risk_probability >= $6)
           and ($7::timestamptz is null or lc.last_ts is null or lc.last_ts <= $7)
+          and ($9::text is null
+               or strpos(translate(coalesce(lc.learner_name, '') || ' ' || lc.learner_ifi,
+                                   'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), $9) > 0)
         order by -coalesce(lc.risk_probability, -1), lc.learner_ifi collate "C"
         limit $8"#,
         page.course_id,
@@ -84,6 +90,7 @@ async fn by_risk(pool: &PgPool, page: &PageQuery<'_>) -> sqlx::Result<Vec<Learne
         page.min_risk,
         page.inactive_since,
         page.limit,
+        page.search,
     )
     .fetch_all(pool)
     .await
@@ -118,6 +125,9 @@ async fn by_key(pool: &PgPool, page: &PageQuery<'_>) -> sqlx::Result<Vec<Learner
                    or coalesce(uploaded_outcome, statement_outcome) is not distinct from nullif($8, 'unknown'))
               and ($9::float8 is null or risk_probability >= $9)
               and ($10::timestamptz is null or last_ts is null or last_ts <= $10)
+              and ($12::text is null
+                   or strpos(translate(coalesce(learner_name, '') || ' ' || learner_ifi,
+                                       'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), $12) > 0)
         ), page as (
             select learner_id, learner_ifi, sort_key
             from keyed
@@ -141,6 +151,7 @@ async fn by_key(pool: &PgPool, page: &PageQuery<'_>) -> sqlx::Result<Vec<Learner
         page.min_risk,
         page.inactive_since,
         page.limit,
+        page.search,
     )
     .fetch_all(pool)
     .await

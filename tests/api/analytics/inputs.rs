@@ -160,3 +160,50 @@ async fn a_course_cannot_end_before_it_starts() {
     }
     set_course(&app, json!({"end_date": "2026-01-05"})).await;
 }
+
+#[tokio::test]
+async fn the_learner_list_searches_names_and_keys_in_any_case_in_both_orders() {
+    let app = crate::analytics::fixtures::seeded().await;
+    let base = format!(
+        "/analytics/courses/learners?course={}",
+        crate::analytics::fixtures::encode(crate::analytics::fixtures::COURSE)
+    );
+    let keys = |body: serde_json::Value| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|i| i["learner"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    // `sort=risk` pages in PostgreSQL, `sort=name` sorts in the LRS: the same answer.
+    for sort in ["risk", "name"] {
+        for (search, expected) in [
+            ("learner%202", vec!["account:https://lms.example.edu|s2"]),
+            ("LEARNER%202", vec!["account:https://lms.example.edu|s2"]),
+            ("%7Cs1", vec!["account:https://lms.example.edu|s1"]),
+            ("nobody", vec![]),
+        ] {
+            let body = crate::analytics::fixtures::get_json(
+                &app,
+                &format!("{base}&sort={sort}&search={search}"),
+            )
+            .await;
+            assert_eq!(keys(body), expected, "sort={sort} search={search}");
+        }
+    }
+    let response = app
+        .admin(reqwest::Method::GET, &format!("{base}&search=%20"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 400);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("search"),
+        "{body}"
+    );
+}

@@ -217,6 +217,7 @@ async fn the_page_queries_walk_the_course_in_the_lists_order_with_their_keys() {
                     outcome: None,
                     min_risk: None,
                     inactive_since: None,
+                    search: None,
                     limit: 5,
                 };
                 let rows = course_learners_page(&app.pool, &page).await.expect("page");

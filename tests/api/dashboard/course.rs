@@ -48,6 +48,21 @@ async fn the_course_page_shows_charts_and_the_risk_list_and_its_csv() {
     );
     assert!(first < second, "sorted by name");
 
+    // The search field: by name, in any case.
+    let searched = get(format!(
+        "/dashboard/course?course={}&search=LEARNER+2",
+        encode(COURSE_IRI)
+    ))
+    .await
+    .expect("request")
+    .text()
+    .await
+    .expect("html");
+    assert!(
+        searched.contains(&learner_key(2)) && !searched.contains(&learner_key(1)),
+        "{searched}"
+    );
+
     // A wrong value is a page that says which parameter.
     let wrong = get(format!(
         "/dashboard/course?course={}&band=severe",
