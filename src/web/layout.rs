@@ -22,6 +22,7 @@ pub fn page(title: &str, session: Option<&Session>, content: Markup) -> Markup {
                     @if let Some(session) = session {
                         nav aria-label="main" {
                             a href="/dashboard/courses" { "Courses" }
+                            a href="/dashboard/statements" { "Statements" }
                             span.muted { "Signed in as " (session.principal.name) }
                             form method="post" action="/sign-out" {
                                 input type="hidden" name="csrf" value=(session.csrf);

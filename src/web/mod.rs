@@ -4,7 +4,8 @@
 //!
 //! Pages: sign-in at `/`, the courses at `/dashboard/courses`, a course (charts, heatmap, risk
 //! list) at `/dashboard/course?course=<IRI>`, a learner in a course (the drill-down) at
-//! `/dashboard/learner?course=<IRI>&learner=<IFI key>`.
+//! `/dashboard/learner?course=<IRI>&learner=<IFI key>`, the statement browser at
+//! `/dashboard/statements`.
 
 mod assets;
 mod charts;
@@ -15,6 +16,7 @@ mod learner;
 mod respond;
 mod session;
 mod sign_in;
+mod statements;
 
 use actix_web::web;
 
@@ -32,5 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(course::page)
         .service(course::csv)
         .service(learner::page)
+        .service(statements::browser)
+        .service(statements::statement)
         .service(assets::stylesheet);
 }

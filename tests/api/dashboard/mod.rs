@@ -4,6 +4,7 @@
 mod browser;
 mod course;
 mod sessions;
+mod statements;
 
 use reqwest::redirect::Policy;
 use reqwest::{Response, StatusCode};
