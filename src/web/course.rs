@@ -6,6 +6,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use maud::{Markup, html};
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::charts::{self, Bar};
 use super::session::SignedIn;
@@ -16,6 +17,7 @@ use crate::http::params::{And, Params};
 use crate::http::state::AppState;
 use crate::service::courses::{self, HeatCell, WeekView};
 use crate::service::learners::{self, LearnerView, ListQuery};
+use crate::service::models as service_models;
 use crate::store::analytics::metrics::CourseDates;
 
 /// Activities shown in the heatmap, the most accessed first.
@@ -70,6 +72,7 @@ async fn render(
     let weeks = courses::weekly(&state.pool, &course).await?;
     let cells = courses::heatmap(&state.pool, &course).await?;
     let listed = learners::course_learners(&state.pool, &course, &list).await?;
+    let model = model_section(state).await?;
     let title = detail.course.title.clone().unwrap_or_else(|| iri.clone());
     let markup = html! {
         h1 { (title) }
@@ -88,6 +91,10 @@ async fn render(
             h2 #heatmap { "Resource accesses by week" }
             (heatmap(&cells, &weeks))
         }
+        section aria-labelledby="model" {
+            h2 #model { "The risk model" }
+            (model)
+        }
         section aria-labelledby="risk" {
             h2 #risk { "Learners by risk" }
             (filters(&iri, &list))
@@ -101,6 +108,45 @@ async fn render(
         }
     };
     Ok((title, markup))
+}
+
+/// The model that scores live courses, and its latest evaluation.
+async fn model_section(state: &AppState) -> Result<Markup, ApiError> {
+    let models = service_models::list(&state.pool).await?;
+    let Some(active) = models.iter().find(|m| m.active) else {
+        return Ok(html! {
+            p { "No model is active, so no learner has a risk score. An admin trains one on courses with known outcomes (" code { "POST /analytics/models" } ")." }
+        });
+    };
+    let detail = service_models::detail(&state.pool, active.id).await?;
+    let figure = |metrics: &Value, name: &str| {
+        metrics[name]
+            .as_f64()
+            .map_or_else(|| "n/a".to_owned(), |v| format!("{v:.2}"))
+    };
+    let training = &detail.training["summary"];
+    Ok(html! {
+        p {
+            "Model " strong { "#" (detail.id) } " (" (detail.algorithm.replace('_', " ")) "), trained "
+            (detail.created.format("%Y-%m-%d")) " by " (detail.trained_by) " on "
+            (detail.training_courses.len()) " course(s), on what was known at the end of week "
+            (detail.cutoff_week) "; high risk from " (format!("{:.0}%", detail.threshold * 100.0)) "."
+        }
+        @if let Some(evaluation) = detail.evaluations.first() {
+            p {
+                "Latest evaluation (" (evaluation.created.format("%Y-%m-%d")) ", "
+                (evaluation.metrics["rows"].as_u64().unwrap_or(0)) " learners of "
+                (evaluation.courses.len()) " other course(s)): ROC AUC " (figure(&evaluation.metrics, "roc_auc"))
+                ", precision " (figure(&evaluation.metrics, "precision"))
+                ", recall " (figure(&evaluation.metrics, "recall")) " at the threshold."
+            }
+        } @else {
+            p.muted {
+                "Not evaluated on other courses yet. ROC AUC on its own training learners (optimistic): "
+                (figure(training, "auc_train")) "."
+            }
+        }
+    })
 }
 
 fn with_cursor(query: &str, cursor: &str) -> String {

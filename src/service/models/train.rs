@@ -18,15 +18,15 @@ use crate::store::analytics::models::{self, ModelRow};
 /// A model in the list.
 #[derive(Serialize, Default, utoipa::ToSchema)]
 pub struct ModelSummary {
-    id: i64,
-    created: DateTime<Utc>,
-    algorithm: String,
-    cutoff_week: i32,
+    pub id: i64,
+    pub created: DateTime<Utc>,
+    pub algorithm: String,
+    pub cutoff_week: i32,
     /// Course IRIs, separated by spaces.
-    training_courses: String,
-    training_rows: Option<u64>,
-    active: bool,
-    trained_by: String,
+    pub training_courses: String,
+    pub training_rows: Option<u64>,
+    pub active: bool,
+    pub trained_by: String,
 }
 
 impl From<&ModelRow> for ModelSummary {

@@ -352,6 +352,17 @@ async fn the_risk_list_of_a_scored_course_in_chromium() {
         .await
         .expect("the risk list");
     assert_eq!(rows.len(), 12, "a page of 12");
+    let model = browser
+        .find(Locator::Css("section[aria-labelledby=model]"))
+        .await
+        .expect("the model section")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        model.contains("Model #") && model.contains("end of week 2") && model.contains("ROC AUC"),
+        "{model}"
+    );
     for row in &rows {
         let text = row.text().await.expect("text");
         assert!(text.contains('%'), "a risk: {text}");
