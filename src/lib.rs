@@ -7,18 +7,20 @@
 //! analytics   the analytics domain, pure: classification, features, models  -> xapi
 //! store       all SQL                                                        -> xapi, analytics
 //! auth        credentials and scopes                                         -> store
-//! service     what the LRS does: ingest into analytics, scoring, training,   -> store, auth,
-//!             the learner list, courses, erasure                                analytics, xapi
+//! service     what the LRS does: statements, documents, credentials,         -> store, auth,
+//!             analytics, the learner list, courses, rosters, models, erasure    analytics, xapi
 //! jobs        background loops around services                               -> service, store
 //! http        thin handlers, middleware, OpenAPI                             -> service, store,
 //!                                                                               auth, xapi
-//! web         the dashboard's pages (HTML, SVG charts), on the same services -> service, auth,
-//!                                                                               http (state)
+//! web         the dashboard's pages (HTML, SVG charts), on the same services -> service, store,
+//!                                                                               auth, xapi, http
 //! startup, cli, config, database, embedded, telemetry: putting it together
 //! ```
 //!
 //! The simulator is a crate of its own (`simulator/`), a client of the HTTP API that this
 //! library does not depend on; the `lrs` binary adds its `simulate` command (`src/main.rs`).
+//!
+//! `http` and `web` take only types from `store`; their work goes through `service`.
 //!
 //! `error` is the one error type, which every layer may return. `tests/api/architecture.rs`
 //! keeps this true: each layer imports only what it lists here, and no two files import each

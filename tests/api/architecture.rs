@@ -21,8 +21,8 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["xapi", "analytics", "store", "auth", "service", "config"],
     ),
     // The dashboard's pages: they share the services with `http`, and its state and
-    // parameter types.
-    ("web", &["auth", "service", "http"]),
+    // parameter types; of the store, types only (`http_calls_no_store_function`).
+    ("web", &["xapi", "auth", "store", "service", "http"]),
     ("embedded", &[]),
     ("config", &["analytics", "embedded", "service"]),
     ("database", &["config", "embedded", "store"]),
