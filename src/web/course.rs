@@ -2,7 +2,7 @@
 //! filtered and paged as the API's learner list, with each learner's three reasons), and the
 //! list as CSV, exactly as shown.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::charts::{self, Bar};
 use super::session::SignedIn;
-use super::{encode, layout, respond};
+use super::{encode, respond, without_empty_fields};
 use crate::auth::Access;
 use crate::error::ApiError;
 use crate::http::params::{And, Params};
@@ -31,13 +31,6 @@ pub struct CourseParam {
     course: String,
 }
 
-/// A filter form sends its empty fields too: an empty field is no filter.
-fn without_empty_fields(query: &str) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form_urlencoded::parse(query.as_bytes()).filter(|(_, v)| !v.is_empty()))
-        .finish()
-}
-
 /// The course and the list's parameters of a request.
 fn read(req: &HttpRequest) -> Result<(String, ListQuery, String), ApiError> {
     let query = without_empty_fields(req.query_string());
@@ -52,12 +45,7 @@ pub async fn page(
     req: HttpRequest,
 ) -> HttpResponse {
     let session = &signed_in.session;
-    match render(&state, &req, &signed_in).await {
-        Ok((title, markup)) => {
-            respond::html(StatusCode::OK, layout::page(&title, Some(session), markup))
-        }
-        Err(e) => respond::error(&e, Some(session)),
-    }
+    respond::page(session, render(&state, &req, &signed_in).await)
 }
 
 async fn render(

@@ -1,13 +1,12 @@
 //! The courses page: every course with its dates, learners, activity and at-risk count, and a
 //! sparkline of its weekly activity.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::session::SignedIn;
-use super::{charts, encode, layout, respond};
+use super::{charts, encode, respond};
 use crate::auth::Access;
 use crate::error::ApiError;
 use crate::http::params::Params;
@@ -32,13 +31,8 @@ pub async fn page(
     req: HttpRequest,
 ) -> HttpResponse {
     let session = &signed_in.session;
-    match render(&state, &req, &signed_in).await {
-        Ok(markup) => respond::html(
-            StatusCode::OK,
-            layout::page("Courses", Some(session), markup),
-        ),
-        Err(e) => respond::error(&e, Some(session)),
-    }
+    let page = render(&state, &req, &signed_in).await;
+    respond::page(session, page.map(|markup| ("Courses".to_owned(), markup)))
 }
 
 async fn render(

@@ -1,14 +1,13 @@
 //! A learner in a course (the drill-down): their risk with its reasons, their metrics, their
 //! weekly and daily trail as charts, the statements behind them, and their other courses.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::charts::{self, Bar};
 use super::session::SignedIn;
-use super::{encode, layout, respond};
+use super::{encode, respond};
 use crate::auth::Access;
 use crate::error::ApiError;
 use crate::http::params::Params;
@@ -39,12 +38,7 @@ pub async fn page(
     req: HttpRequest,
 ) -> HttpResponse {
     let session = &signed_in.session;
-    match render(&state, &req, &signed_in).await {
-        Ok((title, markup)) => {
-            respond::html(StatusCode::OK, layout::page(&title, Some(session), markup))
-        }
-        Err(e) => respond::error(&e, Some(session)),
-    }
+    respond::page(session, render(&state, &req, &signed_in).await)
 }
 
 async fn render(

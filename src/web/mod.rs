@@ -25,6 +25,13 @@ fn encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
+/// A filter form sends its empty fields too: an empty field is no filter.
+fn without_empty_fields(query: &str) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form_urlencoded::parse(query.as_bytes()).filter(|(_, v)| !v.is_empty()))
+        .finish()
+}
+
 /// The dashboard's routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(sign_in::page)

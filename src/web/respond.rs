@@ -30,6 +30,14 @@ pub fn html(status: StatusCode, markup: Markup) -> HttpResponse {
     builder(status).body(markup.into_string())
 }
 
+/// A signed-in page: its title and content, or the error page.
+pub fn page(session: &Session, page: Result<(String, Markup), ApiError>) -> HttpResponse {
+    match page {
+        Ok((title, markup)) => html(StatusCode::OK, layout::page(&title, Some(session), markup)),
+        Err(e) => error(&e, Some(session)),
+    }
+}
+
 /// A page built by `respond`, which may set cookies.
 pub fn html_with(
     status: StatusCode,

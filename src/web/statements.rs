@@ -2,14 +2,13 @@
 //! newest first, in pages (the `more` of the Statement Resource), and one statement's JSON. A
 //! credential that may read only its own statements sees only those, as in the API.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::session::SignedIn;
-use super::{encode, layout, respond};
+use super::{encode, respond, without_empty_fields};
 use crate::auth::Access;
 use crate::error::ApiError;
 use crate::http::params::{CanonicalUuid, Iri, Params, Timestamp};
@@ -52,13 +51,6 @@ pub struct StatementParam {
     id: CanonicalUuid,
 }
 
-/// A form sends its empty fields too: an empty field is no filter.
-fn without_empty_fields(query: &str) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form_urlencoded::parse(query.as_bytes()).filter(|(_, v)| !v.is_empty()))
-        .finish()
-}
-
 fn reader<'a>(state: &'a AppState, signed_in: &'a SignedIn) -> Reader<'a> {
     Reader {
         pool: &state.pool,
@@ -75,13 +67,11 @@ pub async fn browser(
     req: HttpRequest,
 ) -> HttpResponse {
     let session = &signed_in.session;
-    match render(&state, &req, &signed_in).await {
-        Ok(markup) => respond::html(
-            StatusCode::OK,
-            layout::page("Statements", Some(session), markup),
-        ),
-        Err(e) => respond::error(&e, Some(session)),
-    }
+    let page = render(&state, &req, &signed_in).await;
+    respond::page(
+        session,
+        page.map(|markup| ("Statements".to_owned(), markup)),
+    )
 }
 
 async fn render(
@@ -230,11 +220,8 @@ pub async fn statement(
             pre.json { (pretty) }
         })
     };
-    match answer.await {
-        Ok(markup) => respond::html(
-            StatusCode::OK,
-            layout::page("Statement", Some(session), markup),
-        ),
-        Err(e) => respond::error(&e, Some(session)),
-    }
+    respond::page(
+        session,
+        answer.await.map(|markup| ("Statement".to_owned(), markup)),
+    )
 }

@@ -109,13 +109,6 @@ pub const SQL_PAGE_MAX: usize = 1000;
 /// The longest page a client may ask for.
 pub const MAX_LIMIT: usize = 10_000;
 
-impl<'de> Deserialize<'de> for Sort {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Sort, D::Error> {
-        let text = std::borrow::Cow::<str>::deserialize(d)?;
-        Sort::parse(&text).ok_or_else(|| serde::de::Error::custom("unknown sort order"))
-    }
-}
-
 /// The order and page of a learner list.
 pub struct ListOrder {
     course_id: i64,

@@ -136,6 +136,12 @@ impl<'de> Deserialize<'de> for Search {
     }
 }
 
+impl<'de> Deserialize<'de> for Sort {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Sort, D::Error> {
+        Sort::parse(&text(d)?).ok_or_else(|| D::Error::custom("unknown sort order"))
+    }
+}
+
 /// `desc` or `asc`: whether the list is descending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Direction(pub bool);

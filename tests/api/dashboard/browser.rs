@@ -104,6 +104,25 @@ async fn screenshot(browser: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).expect("the screenshot");
 }
 
+async fn click(browser: &Client, css: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+}
+
+/// The element `css` once the page has it.
+async fn wait_for(browser: &Client, css: &str) -> fantoccini::elements::Element {
+    browser
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+}
+
 async fn fill(browser: &Client, name: &str, value: &str) {
     browser
         .find(Locator::Css(&format!("input[name={name}]")))
@@ -131,18 +150,8 @@ async fn an_instructor_signs_in_sees_the_courses_and_signs_out_in_chromium() {
     // A wrong secret: the form says so, and stays.
     fill(&browser, "key", &app.admin_key).await;
     fill(&browser, "secret", "wrong").await;
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .expect("the button")
-        .click()
-        .await
-        .expect("submitted");
-    let alert = browser
-        .wait()
-        .for_element(Locator::Css("[role=alert]"))
-        .await
-        .expect("an alert");
+    click(&browser, "button[type=submit]").await;
+    let alert = wait_for(&browser, "[role=alert]").await;
     assert_eq!(
         alert.text().await.expect("text"),
         "Unknown key or wrong secret."
@@ -151,18 +160,8 @@ async fn an_instructor_signs_in_sees_the_courses_and_signs_out_in_chromium() {
 
     // The key is kept; the secret is typed again.
     fill(&browser, "secret", &app.admin_secret).await;
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .expect("the button")
-        .click()
-        .await
-        .expect("submitted");
-    browser
-        .wait()
-        .for_element(Locator::Css("table"))
-        .await
-        .expect("the courses table");
+    click(&browser, "button[type=submit]").await;
+    wait_for(&browser, "table").await;
     let url = browser.current_url().await.expect("a URL");
     assert_eq!(url.path(), "/dashboard/courses");
     let table = browser
@@ -196,11 +195,7 @@ async fn an_instructor_signs_in_sees_the_courses_and_signs_out_in_chromium() {
         .click()
         .await
         .expect("followed");
-    browser
-        .wait()
-        .for_element(Locator::Css("svg.heatmap"))
-        .await
-        .expect("the heatmap");
+    wait_for(&browser, "svg.heatmap").await;
     let h1 = browser
         .find(Locator::Css("h1"))
         .await
@@ -226,20 +221,8 @@ async fn an_instructor_signs_in_sees_the_courses_and_signs_out_in_chromium() {
         .await
         .expect("back to 1366×768");
     // The filter form: sort by name, apply.
-    browser
-        .find(Locator::Css("select[name=sort] option[value=name]"))
-        .await
-        .expect("the name order")
-        .click()
-        .await
-        .expect("chosen");
-    browser
-        .find(Locator::Css("form.filters button"))
-        .await
-        .expect("apply")
-        .click()
-        .await
-        .expect("applied");
+    click(&browser, "select[name=sort] option[value=name]").await;
+    click(&browser, "form.filters button").await;
     browser
         .wait()
         .for_element(Locator::Css(
@@ -261,18 +244,8 @@ async fn an_instructor_signs_in_sees_the_courses_and_signs_out_in_chromium() {
     browser.back().await.expect("back");
     screenshot(&browser, "courses-390x844").await;
 
-    browser
-        .find(Locator::Css("header form button"))
-        .await
-        .expect("sign out")
-        .click()
-        .await
-        .expect("signed out");
-    browser
-        .wait()
-        .for_element(Locator::Css("input[name=key]"))
-        .await
-        .expect("the sign-in form again");
+    click(&browser, "header form button").await;
+    wait_for(&browser, "input[name=key]").await;
     browser
         .goto(&format!("{}/dashboard/courses", app.address))
         .await
@@ -327,18 +300,8 @@ async fn the_risk_list_of_a_scored_course_in_chromium() {
         .expect("the sign-in page");
     fill(&browser, "key", &app.admin_key).await;
     fill(&browser, "secret", &app.admin_secret).await;
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .expect("the button")
-        .click()
-        .await
-        .expect("submitted");
-    browser
-        .wait()
-        .for_element(Locator::Css("table"))
-        .await
-        .expect("signed in");
+    click(&browser, "button[type=submit]").await;
+    wait_for(&browser, "table").await;
     browser
         .goto(&format!(
             "{}/dashboard/course?course={}&limit=12",
@@ -410,11 +373,7 @@ async fn the_risk_list_of_a_scored_course_in_chromium() {
         .expect("the learner's link");
     let name = first.text().await.expect("a name");
     first.click().await.expect("followed");
-    browser
-        .wait()
-        .for_element(Locator::Css("section[aria-labelledby=statements] table"))
-        .await
-        .expect("the learner's statements");
+    wait_for(&browser, "section[aria-labelledby=statements] table").await;
     let h1 = browser
         .find(Locator::Css("h1"))
         .await

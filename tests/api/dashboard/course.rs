@@ -2,19 +2,14 @@
 
 use reqwest::StatusCode;
 
-use super::{COURSE_IRI, app_with_a_course, client, sign_in};
+use super::{COURSE_IRI, app_with_a_course, client, get_as, sign_in};
 use crate::analytics::fixtures::{encode, learner_key};
 
 #[tokio::test]
 async fn the_course_page_shows_charts_and_the_risk_list_and_its_csv() {
     let app = app_with_a_course().await;
     let session = sign_in(&app, &app.admin_key, &app.admin_secret).await;
-    let get = |path: String| {
-        client()
-            .get(format!("{}{path}", app.address))
-            .header("cookie", format!("lrs_session={session}"))
-            .send()
-    };
+    let get = |path: String| get_as(&app, &session, &path);
     let page = get(format!("/dashboard/course?course={}", encode(COURSE_IRI)))
         .await
         .expect("request");
@@ -143,12 +138,7 @@ async fn the_course_page_needs_analytics_read() {
 async fn the_learner_page_shows_the_trail_and_the_statements() {
     let app = app_with_a_course().await;
     let session = sign_in(&app, &app.admin_key, &app.admin_secret).await;
-    let get = |path: String| {
-        client()
-            .get(format!("{}{path}", app.address))
-            .header("cookie", format!("lrs_session={session}"))
-            .send()
-    };
+    let get = |path: String| get_as(&app, &session, &path);
     let course_page = get(format!("/dashboard/course?course={}", encode(COURSE_IRI)))
         .await
         .expect("request")

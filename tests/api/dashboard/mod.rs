@@ -21,6 +21,18 @@ pub fn client() -> reqwest::Client {
         .expect("a client")
 }
 
+/// A GET of a dashboard page as the session `session`, redirects shown.
+pub fn get_as(
+    app: &TestApp,
+    session: &str,
+    path: &str,
+) -> impl Future<Output = reqwest::Result<Response>> + use<> {
+    client()
+        .get(format!("{}{path}", app.address))
+        .header("cookie", format!("lrs_session={session}"))
+        .send()
+}
+
 /// The value of the cookie `name` that a response sets, and the whole header.
 pub fn set_cookie(response: &Response, name: &str) -> Option<(String, String)> {
     response

@@ -2,7 +2,7 @@
 
 use reqwest::{Method, StatusCode};
 
-use super::{COURSE_IRI, app_with_a_course, client, csrf_field, set_cookie, sign_in};
+use super::{COURSE_IRI, app_with_a_course, client, csrf_field, get_as, set_cookie, sign_in};
 
 #[tokio::test]
 async fn signing_in_gives_a_strict_http_only_session_that_shows_the_courses() {
@@ -264,10 +264,7 @@ async fn an_idle_session_ends() {
         .execute(&app.pool)
         .await
         .expect("age the session");
-    let page = client()
-        .get(format!("{}/dashboard/courses", app.address))
-        .header("cookie", format!("lrs_session={session}"))
-        .send()
+    let page = get_as(&app, &session, "/dashboard/courses")
         .await
         .expect("request");
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
@@ -278,10 +275,7 @@ async fn an_idle_session_ends() {
         .await
         .expect("delete");
     assert_eq!(deleted, 1);
-    let page = client()
-        .get(format!("{}/dashboard/courses", app.address))
-        .header("cookie", format!("lrs_session={live}"))
-        .send()
+    let page = get_as(&app, &live, "/dashboard/courses")
         .await
         .expect("request");
     assert_eq!(page.status(), StatusCode::OK);

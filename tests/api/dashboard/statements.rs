@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use super::{app_with_a_course, client, sign_in};
+use super::{app_with_a_course, get_as, sign_in};
 use crate::analytics::fixtures::{VIEWED, encode, learner_key, post, statement};
 
 #[tokio::test]
@@ -14,12 +14,7 @@ async fn the_statement_browser_filters_pages_and_shows_one_statement() {
         .collect();
     post(&app, &more).await;
     let session = sign_in(&app, &app.admin_key, &app.admin_secret).await;
-    let get = |path: String| {
-        client()
-            .get(format!("{}{path}", app.address))
-            .header("cookie", format!("lrs_session={session}"))
-            .send()
-    };
+    let get = |path: String| get_as(&app, &session, &path);
     let page = get("/dashboard/statements".into()).await.expect("request");
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.expect("html");
@@ -80,10 +75,7 @@ async fn a_credential_that_reads_its_own_statements_sees_only_those() {
         .credential(&["statements/write", "statements/read/mine"])
         .await;
     let session = sign_in(&app, &key, &secret).await;
-    let page = client()
-        .get(format!("{}/dashboard/statements", app.address))
-        .header("cookie", format!("lrs_session={session}"))
-        .send()
+    let page = get_as(&app, &session, "/dashboard/statements")
         .await
         .expect("request");
     assert_eq!(page.status(), StatusCode::OK);
@@ -96,10 +88,7 @@ async fn a_credential_that_reads_its_own_statements_sees_only_those() {
 
     let (key, secret) = app.credential(&["analytics/read"]).await;
     let session = sign_in(&app, &key, &secret).await;
-    let page = client()
-        .get(format!("{}/dashboard/statements", app.address))
-        .header("cookie", format!("lrs_session={session}"))
-        .send()
+    let page = get_as(&app, &session, "/dashboard/statements")
         .await
         .expect("request");
     assert_eq!(page.status(), StatusCode::FORBIDDEN);
